@@ -1,0 +1,134 @@
+package dev.longwatch.aws.dynamodb;
+
+import dev.longwatch.core.rollup.RollupStore;
+import dev.longwatch.core.rollup.Slab;
+import dev.longwatch.core.rollup.SlabCodec;
+import dev.longwatch.core.rollup.SlabKey;
+import dev.longwatch.core.rollup.Tier;
+import dev.longwatch.core.telemetry.PlatformMetrics;
+import dev.longwatch.model.MetricType;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rollup slabs in DynamoDB. Item: {@code pk} = tenant/seriesId, {@code sk} = tier#start, {@code t} = type,
+ * {@code d} = slots ({@link SlabCodec}), {@code w} = shard watermarks, {@code v} = version.
+ * Every write is conditional on the version that was read.
+ */
+public final class DynamoDbRollupStore implements RollupStore {
+    private final DynamoDbClient ddb;
+    private final String table;
+    private final PlatformMetrics metrics;
+
+    public DynamoDbRollupStore(DynamoDbClient ddb, String table, PlatformMetrics metrics) {
+        this.ddb = ddb;
+        this.table = table;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public Map<SlabKey, Slab> load(Collection<SlabKey> keys) {
+        Map<String, SlabKey> byId = new HashMap<>();
+        List<Map<String, AttributeValue>> itemKeys = new ArrayList<>(keys.size());
+        for (SlabKey k : keys) {
+            byId.put(k.seriesId() + "|" + k.sortKey(), k);
+            itemKeys.add(Map.of("pk", AttributeValue.fromS(k.seriesId()), "sk", AttributeValue.fromS(k.sortKey())));
+        }
+        Map<SlabKey, Slab> out = new LinkedHashMap<>();
+        for (Map<String, AttributeValue> item : Batches.get(ddb, table, itemKeys, true, metrics)) {
+            SlabKey k = byId.get(item.get("pk").s() + "|" + item.get("sk").s());
+            out.put(k, fromItem(k, item));
+        }
+        return out;
+    }
+
+    @Override
+    public boolean put(Slab slab) {
+        SlabKey k = slab.key();
+        Map<String, AttributeValue> w = new HashMap<>();
+        slab.watermarks().forEach((shard, seq) -> w.put(shard, AttributeValue.fromS(seq)));
+        Map<String, AttributeValue> item = Map.of(
+                "pk", AttributeValue.fromS(k.seriesId()),
+                "sk", AttributeValue.fromS(k.sortKey()),
+                "t", AttributeValue.fromS(k.type().wireName()),
+                "d", AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(SlabCodec.encode(slab))),
+                "w", AttributeValue.fromM(w),
+                "v", AttributeValue.fromN(Long.toString(slab.version())));
+        PutItemRequest.Builder req = PutItemRequest.builder().tableName(table).item(item)
+                .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
+        if (slab.version() <= 1) {
+            req.conditionExpression("attribute_not_exists(pk)");
+        } else {
+            req.conditionExpression("v = :prev")
+                    .expressionAttributeValues(Map.of(":prev", AttributeValue.fromN(Long.toString(slab.version() - 1))));
+        }
+        try {
+            Batches.count(metrics, "DynamoDbWriteUnits", ddb.putItem(req.build()).consumedCapacity());
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            metrics.count("RollupWriteConflicts", 1);
+            return false;
+        }
+    }
+
+    @Override
+    public List<Slab> range(SlabKey first, long toStart) {
+        List<Slab> out = new ArrayList<>();
+        Map<String, AttributeValue> startKey = null;
+        do {
+            QueryRequest.Builder q = QueryRequest.builder().tableName(table)
+                    .keyConditionExpression("pk = :pk AND sk BETWEEN :a AND :b")
+                    .expressionAttributeValues(Map.of(
+                            ":pk", AttributeValue.fromS(first.seriesId()),
+                            ":a", AttributeValue.fromS(first.sortKey()),
+                            ":b", AttributeValue.fromS(SlabKey.sortKey(first.tier(), toStart))))
+                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
+            if (startKey != null) {
+                q.exclusiveStartKey(startKey);
+            }
+            QueryResponse r = ddb.query(q.build());
+            Batches.count(metrics, "DynamoDbReadUnits", r.consumedCapacity());
+            for (Map<String, AttributeValue> item : r.items()) {
+                MetricType type = MetricType.fromWire(item.get("t").s()).orElseThrow();
+                SlabKey k = new SlabKey(first.seriesId(), first.tier(), type, SlabKey.startOf(item.get("sk").s()));
+                out.add(fromItem(k, item));
+            }
+            startKey = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (startKey != null);
+        return out;
+    }
+
+    private static Slab fromItem(SlabKey k, Map<String, AttributeValue> item) {
+        Map<String, String> w = new HashMap<>();
+        AttributeValue wm = item.get("w");
+        if (wm != null && wm.hasM()) {
+            wm.m().forEach((shard, seq) -> w.put(shard, seq.s()));
+        }
+        long version = Long.parseLong(item.get("v").n());
+        return new Slab(k, SlabCodec.decode(k, item.get("d").b().asByteArrayUnsafe()), w, version);
+    }
+
+    /** Tier of a sort key, for readers that scan across tiers. */
+    static Tier tierOf(String sortKey) {
+        String prefix = sortKey.substring(0, sortKey.indexOf('#'));
+        for (Tier t : Tier.values()) {
+            if (t.prefix().equals(prefix)) {
+                return t;
+            }
+        }
+        throw new IllegalStateException("unknown tier in sort key " + sortKey);
+    }
+}

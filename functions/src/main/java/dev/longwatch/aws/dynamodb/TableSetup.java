@@ -1,0 +1,45 @@
+package dev.longwatch.aws.dynamodb;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Creates the tables where nothing else does: DynamoDB Local in local-dev, tests and benchmarks.
+ * On AWS the CDK app owns them; both must agree on these key schemas (pk/sk strings).
+ */
+public final class TableSetup {
+    private TableSetup() {
+    }
+
+    public static void createIfMissing(DynamoDbClient ddb, TableNames names) {
+        create(ddb, names.rollups(), true);
+        create(ddb, names.series(), true);
+        create(ddb, names.events(), true);
+        create(ddb, names.apiKeys(), false);
+    }
+
+    private static void create(DynamoDbClient ddb, String table, boolean withSortKey) {
+        List<AttributeDefinition> attrs = new ArrayList<>();
+        List<KeySchemaElement> keys = new ArrayList<>();
+        attrs.add(AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build());
+        keys.add(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build());
+        if (withSortKey) {
+            attrs.add(AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build());
+            keys.add(KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build());
+        }
+        try {
+            ddb.createTable(b -> b.tableName(table).attributeDefinitions(attrs).keySchema(keys)
+                    .billingMode(BillingMode.PAY_PER_REQUEST));
+        } catch (ResourceInUseException alreadyThere) {
+            // Created by an earlier start.
+        }
+    }
+}

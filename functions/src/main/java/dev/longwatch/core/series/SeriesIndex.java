@@ -1,0 +1,22 @@
+package dev.longwatch.core.series;
+
+import dev.longwatch.model.MetricType;
+
+import java.util.Collection;
+import java.util.List;
+
+/** Port: the catalogue of every tenant's metrics and series (DynamoDB). */
+public interface SeriesIndex {
+
+    /** A metric name with its type. */
+    record MetricInfo(String name, MetricType type) {
+    }
+
+    /** Records these series (idempotent: registering a known series again changes nothing). */
+    void register(Collection<SeriesDescriptor> series);
+
+    List<MetricInfo> metrics(String tenant);
+
+    /** Every series of one metric of one tenant. */
+    List<SeriesDescriptor> series(String tenant, String metric);
+}

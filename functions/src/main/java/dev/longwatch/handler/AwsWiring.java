@@ -1,0 +1,109 @@
+package dev.longwatch.handler;
+
+import dev.longwatch.aws.dynamodb.DynamoDbApiKeyStore;
+import dev.longwatch.aws.dynamodb.DynamoDbEventStore;
+import dev.longwatch.aws.dynamodb.DynamoDbRollupStore;
+import dev.longwatch.aws.dynamodb.DynamoDbSeriesIndex;
+import dev.longwatch.aws.dynamodb.TableNames;
+import dev.longwatch.aws.kinesis.KinesisStreamPublisher;
+import dev.longwatch.aws.telemetry.EmfMetrics;
+import dev.longwatch.core.auth.ApiKeys;
+import dev.longwatch.core.events.EventStore;
+import dev.longwatch.core.ingest.IngestService;
+import dev.longwatch.core.query.QueryService;
+import dev.longwatch.core.rollup.RollupService;
+import dev.longwatch.core.telemetry.PlatformMetrics;
+import dev.longwatch.model.IngestLimits;
+import dev.longwatch.model.Payloads;
+import dev.longwatch.model.StreamRecords;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Builds the core services for Lambda from the environment the CDK app sets. Only the no-arg handler
+ * constructors use it; tests and local-dev pass their own ports. Clients are created once per container
+ * and only when a handler needs them.
+ */
+final class AwsWiring {
+    private static volatile AwsWiring instance;
+
+    private final Map<String, String> env;
+    private final Clock clock = Clock.systemUTC();
+    private final IngestLimits limits = IngestLimits.DEFAULT;
+    private final PlatformMetrics metrics;
+    private final TableNames tables;
+    private DynamoDbClient dynamo;
+
+    private AwsWiring(Map<String, String> env) {
+        this.env = env;
+        this.metrics = new EmfMetrics(env.getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "longwatch"), System.out, clock);
+        this.tables = TableNames.fromEnvironment(env);
+    }
+
+    static AwsWiring get() {
+        AwsWiring w = instance;
+        if (w == null) {
+            synchronized (AwsWiring.class) {
+                if (instance == null) {
+                    instance = new AwsWiring(System.getenv());
+                }
+                w = instance;
+            }
+        }
+        return w;
+    }
+
+    IngestLimits limits() {
+        return limits;
+    }
+
+    PlatformMetrics metrics() {
+        return metrics;
+    }
+
+    private synchronized DynamoDbClient dynamo() {
+        if (dynamo == null) {
+            dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        }
+        return dynamo;
+    }
+
+    private Payloads payloads() {
+        return new Payloads(limits, clock, () -> UUID.randomUUID().toString());
+    }
+
+    ApiKeys apiKeys() {
+        return new ApiKeys(new DynamoDbApiKeyStore(dynamo(), tables.apiKeys()), clock, new SecureRandom());
+    }
+
+    IngestService ingestService() {
+        String stream = env.get("LONGWATCH_STREAM_NAME");
+        if (stream == null || stream.isBlank()) {
+            throw new IllegalStateException("environment variable LONGWATCH_STREAM_NAME is not set");
+        }
+        KinesisClient kinesis = KinesisClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        return new IngestService(payloads(), new KinesisStreamPublisher(kinesis, stream), metrics);
+    }
+
+    RollupService rollupService() {
+        return new RollupService(new StreamRecords(payloads()),
+                new DynamoDbRollupStore(dynamo(), tables.rollups(), metrics),
+                new DynamoDbSeriesIndex(dynamo(), tables.series(), metrics),
+                new DynamoDbEventStore(dynamo(), tables.events(), metrics), metrics, clock, 32);
+    }
+
+    QueryService queryService() {
+        return new QueryService(new DynamoDbSeriesIndex(dynamo(), tables.series(), metrics),
+                new DynamoDbRollupStore(dynamo(), tables.rollups(), metrics), clock, 32);
+    }
+
+    EventStore eventStore() {
+        return new DynamoDbEventStore(dynamo(), tables.events(), metrics);
+    }
+}

@@ -1,0 +1,150 @@
+package dev.longwatch.model;
+
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import com.datadoghq.sketch.ddsketch.DDSketches;
+import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
+import com.datadoghq.sketch.ddsketch.mapping.LogarithmicMapping;
+import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * The rollup of the points of one series over one time slot: count, sum, min, max, the last value (by
+ * timestamp) and, for distributions, a DDSketch so percentiles stay right when slots and series merge.
+ * Mutable; merged in place by the rollup and query paths.
+ */
+public final class Aggregate {
+    /** 1% relative accuracy on every percentile, bounded at 2048 bins (lowest values collapse first). */
+    public static final double SKETCH_RELATIVE_ACCURACY = 0.01;
+    private static final int SKETCH_MAX_BINS = 2048;
+
+    private long count;
+    private double sum;
+    private double min = Double.POSITIVE_INFINITY;
+    private double max = Double.NEGATIVE_INFINITY;
+    private double last;
+    private long lastTime = Long.MIN_VALUE;
+    private DDSketch sketch;
+
+    public Aggregate() {
+    }
+
+    public Aggregate(long count, double sum, double min, double max, double last, long lastTime, DDSketch sketch) {
+        this.count = count;
+        this.sum = sum;
+        this.min = min;
+        this.max = max;
+        this.last = last;
+        this.lastTime = lastTime;
+        this.sketch = sketch;
+    }
+
+    public static DDSketch newSketch() {
+        return DDSketches.logarithmicCollapsingLowestDense(SKETCH_RELATIVE_ACCURACY, SKETCH_MAX_BINS);
+    }
+
+    public void add(long time, double value, boolean withSketch) {
+        count++;
+        sum += value;
+        if (value < min) {
+            min = value;
+        }
+        if (value > max) {
+            max = value;
+        }
+        if (time >= lastTime) {
+            lastTime = time;
+            last = value;
+        }
+        if (withSketch) {
+            if (sketch == null) {
+                sketch = newSketch();
+            }
+            sketch.accept(value);
+        }
+    }
+
+    public void merge(Aggregate o) {
+        if (o.count == 0) {
+            return;
+        }
+        count += o.count;
+        sum += o.sum;
+        min = Math.min(min, o.min);
+        max = Math.max(max, o.max);
+        if (o.lastTime >= lastTime) {
+            lastTime = o.lastTime;
+            last = o.last;
+        }
+        if (o.sketch != null) {
+            if (sketch == null) {
+                sketch = newSketch();
+            }
+            sketch.mergeWith(o.sketch);
+        }
+    }
+
+    public Aggregate copy() {
+        return new Aggregate(count, sum, min, max, last, lastTime, sketch == null ? null : sketch.copy());
+    }
+
+    public long count() {
+        return count;
+    }
+
+    public double sum() {
+        return sum;
+    }
+
+    public double min() {
+        return min;
+    }
+
+    public double max() {
+        return max;
+    }
+
+    public double last() {
+        return last;
+    }
+
+    public long lastTime() {
+        return lastTime;
+    }
+
+    public DDSketch sketch() {
+        return sketch;
+    }
+
+    public double avg() {
+        return count == 0 ? Double.NaN : sum / count;
+    }
+
+    /** The value at quantile q (0..1) from the sketch; NaN without one. */
+    public double quantile(double q) {
+        if (sketch == null || sketch.isEmpty()) {
+            return Double.NaN;
+        }
+        return sketch.getValueAtQuantile(q);
+    }
+
+    public byte[] sketchBytes() {
+        if (sketch == null) {
+            return null;
+        }
+        ByteBuffer b = sketch.serialize();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+
+    public static DDSketch decodeSketch(byte[] bytes) {
+        try {
+            return DDSketch.decode(ByteArrayInput.wrap(bytes), () -> new CollapsingLowestDenseStore(SKETCH_MAX_BINS),
+                    new LogarithmicMapping(SKETCH_RELATIVE_ACCURACY));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("corrupt sketch: " + e.getMessage(), e);
+        }
+    }
+}
