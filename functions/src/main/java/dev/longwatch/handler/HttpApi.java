@@ -181,7 +181,7 @@ public final class HttpApi {
             return error(413, null, e.getMessage());
         } catch (StreamUnavailableException e) {
             LOG.error("stream unavailable", e, "failedRecords", e.failedRecords());
-            return error(503, null, "the stream did not accept the data; nothing was acknowledged, retry later",
+            return error(503, null, "the stream did not accept all of the data; retry later",
                     Map.of("Retry-After", "1"));
         } catch (RuntimeException e) {
             LOG.error("request failed", e);

@@ -1,13 +1,12 @@
 package dev.longwatch.model;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
-import com.datadoghq.sketch.ddsketch.DDSketches;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
+import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
 import com.datadoghq.sketch.ddsketch.mapping.LogarithmicMapping;
 import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 
 /**
  * The rollup of the points of one series over one time slot: count, sum, min, max, the last value (by
@@ -40,8 +39,11 @@ public final class Aggregate {
         this.sketch = sketch;
     }
 
+    /** One mapping instance for every sketch, so any two sketches (new or decoded) can merge. */
+    private static final LogarithmicMapping MAPPING = new LogarithmicMapping(SKETCH_RELATIVE_ACCURACY);
+
     public static DDSketch newSketch() {
-        return DDSketches.logarithmicCollapsingLowestDense(SKETCH_RELATIVE_ACCURACY, SKETCH_MAX_BINS);
+        return new DDSketch(MAPPING, () -> new CollapsingLowestDenseStore(SKETCH_MAX_BINS));
     }
 
     public void add(long time, double value, boolean withSketch) {
@@ -133,16 +135,20 @@ public final class Aggregate {
         if (sketch == null) {
             return null;
         }
-        ByteBuffer b = sketch.serialize();
-        byte[] out = new byte[b.remaining()];
-        b.get(out);
-        return out;
+        // DDSketch's own compact encoding (the mapping is implied by MAPPING, so it is left out).
+        GrowingByteArrayOutput out = GrowingByteArrayOutput.withInitialCapacity(64);
+        try {
+            sketch.encode(out, true);
+        } catch (IOException e) {
+            throw new IllegalStateException("encoding a sketch in memory cannot fail", e);
+        }
+        return out.trimmedCopy();
     }
 
     public static DDSketch decodeSketch(byte[] bytes) {
         try {
             return DDSketch.decode(ByteArrayInput.wrap(bytes), () -> new CollapsingLowestDenseStore(SKETCH_MAX_BINS),
-                    new LogarithmicMapping(SKETCH_RELATIVE_ACCURACY));
+                    MAPPING);
         } catch (IOException e) {
             throw new IllegalArgumentException("corrupt sketch: " + e.getMessage(), e);
         }

@@ -461,8 +461,8 @@ public final class Payloads {
             return "time " + time + " is more than " + limits.maxFuture().toMinutes() + " minutes in the future";
         }
         String id = (String) f.get("id");
-        if (id != null && !Names.isValidName(id, 100)) {
-            return "id must be 1-100 characters of letters, digits and _ . - / :";
+        if (id != null && !isValidId(id)) {
+            return "id must be 1-100 characters of letters, digits and _ . - :";
         }
         String text = (String) f.get("text");
         if (text != null && text.length() > limits.maxEventTextLength()) {
@@ -492,6 +492,21 @@ public final class Payloads {
         } catch (Exception e) {
             return false;
         }
+    }
+
+    /** Event ids: 1-100 characters of letters, digits and {@code _ . - :} (UUIDs qualify). */
+    static boolean isValidId(String id) {
+        if (id.isEmpty() || id.length() > 100) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+                    || c == '.' || c == '-' || c == ':')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isValidKind(String kind) {

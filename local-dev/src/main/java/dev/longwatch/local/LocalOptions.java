@@ -1,0 +1,52 @@
+package dev.longwatch.local;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** How local-dev runs: {@code local-dev/run [--port 8080] [--data-dir DIR] [--shards 4] [--host 127.0.0.1]}. */
+public record LocalOptions(String host, int port, Path dataDir, int shards, Duration pollInterval,
+                           String devApiKey) {
+
+    public static final int DEFAULT_PORT = 8080;
+
+    public static LocalOptions parse(String[] args, String devApiKeyFromEnv) {
+        String host = "127.0.0.1";
+        int port = DEFAULT_PORT;
+        Path dataDir = Path.of("local-dev", "data");
+        int shards = 4;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--port" -> port = Integer.parseInt(value(args, ++i, a));
+                case "--data-dir" -> dataDir = Path.of(value(args, ++i, a));
+                case "--shards" -> shards = Integer.parseInt(value(args, ++i, a));
+                case "--host" -> host = value(args, ++i, a);
+                case "--create-tenant" -> i++; // handled by LocalMain
+                case "-h", "--help" -> throw new IllegalArgumentException("");
+                default -> throw new IllegalArgumentException("unknown option " + a);
+            }
+        }
+        if (shards < 1 || shards > 64) {
+            throw new IllegalArgumentException("--shards must be 1..64");
+        }
+        return new LocalOptions(host, port, dataDir, shards, Duration.ofSeconds(1),
+                devApiKeyFromEnv == null || devApiKeyFromEnv.isBlank() ? null : devApiKeyFromEnv);
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    public static String usage() {
+        return """
+                usage: local-dev/run [--port 8080] [--data-dir local-dev/data] [--shards 4] [--host 127.0.0.1]
+                                     [--create-tenant NAME]
+                  Runs all of Longwatch in one process on embedded backends.
+                  --create-tenant NAME  creates a tenant and an API key, prints the key and exits
+                  LONGWATCH_DEV_API_KEY  if set, is the API key of tenant "dev"
+                """;
+    }
+}

@@ -1,0 +1,224 @@
+package dev.longwatch.local;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.longwatch.aws.dynamodb.DynamoDbApiKeyStore;
+import dev.longwatch.aws.dynamodb.DynamoDbEventStore;
+import dev.longwatch.aws.dynamodb.DynamoDbRollupStore;
+import dev.longwatch.aws.dynamodb.DynamoDbSeriesIndex;
+import dev.longwatch.aws.dynamodb.TableNames;
+import dev.longwatch.aws.dynamodb.TableSetup;
+import dev.longwatch.core.auth.ApiKeys;
+import dev.longwatch.core.ingest.IngestService;
+import dev.longwatch.core.query.QueryService;
+import dev.longwatch.core.rollup.RollupService;
+import dev.longwatch.core.telemetry.InMemoryMetrics;
+import dev.longwatch.core.telemetry.Log;
+import dev.longwatch.handler.HttpApi;
+import dev.longwatch.handler.HttpIngestRequestHandler;
+import dev.longwatch.handler.HttpQueryRequestHandler;
+import dev.longwatch.handler.KinesisRollupHandler;
+import dev.longwatch.local.stream.LocalStream;
+import dev.longwatch.model.IngestLimits;
+import dev.longwatch.model.Payloads;
+import dev.longwatch.model.StreamRecords;
+import dev.longwatch.model.TenantIds;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * All of Longwatch in one process: DynamoDB Local (persisted in the data dir), the durable in-process
+ * stream, the same core services and Lambda handlers as AWS, behind an embedded HTTP server, with a
+ * ticker that feeds the stream to the rollup handler like Lambda's event source mapping does.
+ */
+public final class LocalPlatform implements AutoCloseable {
+    private static final Log LOG = Log.get(LocalPlatform.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final int MAX_BATCH_RECORDS = 10_000;
+    public static final String DEV_TENANT = "dev";
+
+    private final LocalOptions options;
+    private final DynamoDbLocalServer dynamo;
+    private final LocalStream stream;
+    private final InMemoryMetrics metrics = new InMemoryMetrics();
+    private final ApiKeys apiKeys;
+    private final KinesisRollupHandler rollupHandler;
+    private final HttpIngestRequestHandler ingestHandler;
+    private final HttpQueryRequestHandler queryHandler;
+    private final LocalHttpServer http;
+    private final String devApiKey;
+
+    private LocalPlatform(LocalOptions options, Clock clock) throws Exception {
+        this.options = options;
+        Path data = options.dataDir().toAbsolutePath();
+        Files.createDirectories(data);
+        this.dynamo = DynamoDbLocalServer.start(data.resolve("dynamodb"));
+        DynamoDbClient ddb = dynamo.client();
+        TableNames tables = TableNames.defaults();
+        TableSetup.createIfMissing(ddb, tables);
+
+        Payloads payloads = new Payloads(IngestLimits.DEFAULT, clock, () -> UUID.randomUUID().toString());
+        this.stream = new LocalStream(data.resolve("stream"), options.shards(), clock);
+        this.apiKeys = new ApiKeys(new DynamoDbApiKeyStore(ddb, tables.apiKeys()), clock, new SecureRandom());
+        DynamoDbSeriesIndex index = new DynamoDbSeriesIndex(ddb, tables.series(), metrics);
+        DynamoDbRollupStore rollups = new DynamoDbRollupStore(ddb, tables.rollups(), metrics);
+        DynamoDbEventStore events = new DynamoDbEventStore(ddb, tables.events(), metrics);
+        this.rollupHandler = new KinesisRollupHandler(new RollupService(new StreamRecords(payloads), rollups, index,
+                events, metrics, clock, 16), metrics);
+        this.ingestHandler = new HttpIngestRequestHandler(apiKeys, new IngestService(payloads, stream, metrics), metrics,
+                IngestLimits.DEFAULT.maxBodyBytes());
+        this.queryHandler = new HttpQueryRequestHandler(apiKeys, new QueryService(index, rollups, clock, 16), events,
+                metrics);
+        this.devApiKey = ensureDevKey(data);
+        this.http = new LocalHttpServer(options.host(), options.port(), this::route, clock);
+        stream.start(rollupHandler, options.pollInterval(), MAX_BATCH_RECORDS);
+    }
+
+    public static LocalPlatform start(LocalOptions options, Clock clock) throws Exception {
+        return new LocalPlatform(options, clock);
+    }
+
+    public URI baseUri() {
+        return URI.create("http://" + (options.host().equals("0.0.0.0") ? "127.0.0.1" : options.host()) + ":"
+                + http.port());
+    }
+
+    public String devApiKey() {
+        return devApiKey;
+    }
+
+    public ApiKeys apiKeys() {
+        return apiKeys;
+    }
+
+    public InMemoryMetrics metrics() {
+        return metrics;
+    }
+
+    /** Feeds everything on the stream to the rollup handler now; returns the records rolled up. */
+    public int runRollups() {
+        int total = 0;
+        for (int n; (n = stream.drain(rollupHandler, MAX_BATCH_RECORDS)) > 0; ) {
+            total += n;
+        }
+        return total;
+    }
+
+    /** The dev key: LONGWATCH_DEV_API_KEY if set, else the one kept in the data dir, else a new one. */
+    private String ensureDevKey(Path data) throws IOException {
+        String key = options.devApiKey();
+        Path file = data.resolve("dev-api-key");
+        if (key == null && Files.exists(file)) {
+            key = Files.readString(file, StandardCharsets.UTF_8).trim();
+        }
+        if (key == null || key.isEmpty()) {
+            key = apiKeys.create(DEV_TENANT, "local dev key").key();
+            Files.writeString(file, key, StandardCharsets.UTF_8);
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException notPosix) {
+                // Windows: the file keeps its default permissions.
+            }
+            return key;
+        }
+        apiKeys.register(DEV_TENANT, "local dev key", "dev", key);
+        return key;
+    }
+
+    private Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> route(String method, String path) {
+        boolean post = method.equals("POST");
+        boolean get = method.equals("GET");
+        if (path.equals("/health") && get) {
+            return e -> LocalHttpServer.json(200, "{\"status\":\"ok\"}");
+        }
+        if (path.startsWith("/v1/admin/")) {
+            return admin(method, path);
+        }
+        if (post && (path.equals("/v1/metrics") || path.equals("/v1/events"))) {
+            return e -> ingestHandler.handleRequest(e, null);
+        }
+        if (get && (path.equals("/v1/query") || path.equals("/v1/metrics") || path.equals("/v1/events")
+                || (path.startsWith("/v1/metrics/") && path.endsWith("/tags")))) {
+            return e -> queryHandler.handleRequest(e, null);
+        }
+        if (path.equals("/v1/metrics") || path.equals("/v1/events") || path.equals("/v1/query")) {
+            return e -> HttpApi.error(405, null, method + " is not allowed on " + path);
+        }
+        return null;
+    }
+
+    /** Dev-only endpoints: they exist only in local-dev, which listens on loopback by default. */
+    private Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> admin(String method, String path) {
+        return switch (method + " " + path) {
+            case "POST /v1/admin/tenants" -> this::createTenant;
+            case "POST /v1/admin/jobs/rollup/run" -> e -> {
+                int n = runRollups();
+                return LocalHttpServer.json(200, "{\"records\":" + n + "}");
+            };
+            case "GET /v1/admin/metrics" -> e -> {
+                ObjectNode out = JSON.createObjectNode();
+                ObjectNode counters = out.putObject("counters");
+                metrics.snapshot().forEach(counters::put);
+                counters.put("StreamPendingRecords", stream.pendingRecords());
+                return LocalHttpServer.json(200, out.toString());
+            };
+            default -> null;
+        };
+    }
+
+    private APIGatewayV2HTTPResponse createTenant(APIGatewayV2HTTPEvent e) {
+        return HttpApi.guarded(() -> {
+            JsonNode body;
+            try {
+                body = e.getBody() == null ? JSON.createObjectNode() : JSON.readTree(HttpApi.body(e, 64 * 1024));
+            } catch (IOException ex) {
+                return HttpApi.error(400, "", "the body is not valid JSON");
+            }
+            String tenant = body.path("tenant").asText("");
+            if (!TenantIds.isValid(tenant)) {
+                return HttpApi.error(400, "tenant", "must be 1-63 characters of a-z, 0-9 and -, starting with a "
+                        + "letter or digit");
+            }
+            String name = body.path("name").asText("key");
+            ApiKeys.Issued issued = apiKeys.create(tenant, name);
+            LOG.info("created API key", "tenant", tenant, "keyId", issued.keyId());
+            return LocalHttpServer.json(201, JSON.createObjectNode().put("tenant", issued.tenant())
+                    .put("keyId", issued.keyId()).put("key", issued.key()).toString());
+        });
+    }
+
+    /** Creates a tenant and key without starting the server (the --create-tenant flag). */
+    public static ApiKeys.Issued createTenantOffline(LocalOptions options, String tenant, Clock clock)
+            throws Exception {
+        try (DynamoDbLocalServer d = DynamoDbLocalServer.start(options.dataDir().toAbsolutePath().resolve("dynamodb"))) {
+            TableSetup.createIfMissing(d.client(), TableNames.defaults());
+            return new ApiKeys(new DynamoDbApiKeyStore(d.client(), TableNames.defaults().apiKeys()), clock,
+                    new SecureRandom()).create(tenant, "created with --create-tenant");
+        }
+    }
+
+    public Map<String, Double> counters() {
+        return metrics.snapshot();
+    }
+
+    @Override
+    public void close() throws Exception {
+        http.close();
+        stream.close();
+        dynamo.close();
+    }
+}
