@@ -154,6 +154,7 @@ public final class KinesisLocal {
         String node = System.getProperty("kinesis-local.node", "node");
         Path log = packageDir.getParent().getParent().resolve("emulator-" + ProcessHandle.current().pid() + ".log");
         String lastProblem = null;
+        long started = System.nanoTime();
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             int plainPort = freePort();
             int tlsPort = freePort();
@@ -162,6 +163,8 @@ public final class KinesisLocal {
             String problem = awaitHealthy(process, uri);
             if (problem == null) {
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(process), "kinesis-local-stop"));
+                System.out.printf("kinesis-local (pid %d) answers on %s after %d ms; log %s%n", process.pid(), uri,
+                        (System.nanoTime() - started) / 1_000_000, log);
                 return uri;
             }
             stop(process);

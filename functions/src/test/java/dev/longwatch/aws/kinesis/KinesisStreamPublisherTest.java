@@ -12,6 +12,8 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -46,14 +48,26 @@ class KinesisStreamPublisherTest {
         return out;
     }
 
-    /** "partitionKey=hex(data)" for each record, sorted: two streams of records compared as multisets. */
+    /**
+     * "partitionKey length:sha256(data)" for each record, sorted: records compared as multisets (PutRecords does
+     * not promise an order), with failure messages short enough to read.
+     */
     static List<String> published(List<OutgoingRecord> records) {
-        return records.stream().map(r -> r.partitionKey() + "=" + HEX.formatHex(r.data())).sorted().toList();
+        return records.stream().map(r -> fingerprint(r.partitionKey(), r.data())).sorted().toList();
     }
 
     static List<String> read(Map<String, List<Record>> byShard) {
         return byShard.values().stream().flatMap(List::stream)
-                .map(r -> r.partitionKey() + "=" + HEX.formatHex(r.data().asByteArrayUnsafe())).sorted().toList();
+                .map(r -> fingerprint(r.partitionKey(), r.data().asByteArrayUnsafe())).sorted().toList();
+    }
+
+    static String fingerprint(String partitionKey, byte[] data) {
+        try {
+            return partitionKey + " " + data.length + ":"
+                    + HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(data), 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -104,6 +118,7 @@ class KinesisStreamPublisherTest {
 
             new KinesisStreamPublisher(counting, stream, 3, recordingBackoff).publish(records);
 
+            // kinesis-local takes calls of 1000 records too, so the limit is checked on the calls the client sent.
             assertEquals(List.of(500, 500, 201), callSizes, "PutRecords takes at most 500 records per call");
             assertEquals(published(records), read(KinesisLocal.readAll(stream)));
         }
