@@ -29,9 +29,14 @@ final class HashKeyRanges {
         return shardOf(hashKey(partitionKey), shardCount);
     }
 
-    /** floor(hash * n / 2^128): the last shard whose starting hash key is at or below the hash. */
+    /** The last shard whose starting hash key is at or below the hash key. */
     static int shardOf(BigInteger hashKey, int shardCount) {
-        return hashKey.multiply(BigInteger.valueOf(shardCount)).shiftRight(128).intValueExact();
+        // floor(hash * n / 2^128) is that shard or, when a boundary was rounded down onto the hash, one before it.
+        int shard = hashKey.multiply(BigInteger.valueOf(shardCount)).shiftRight(128).intValueExact();
+        if (shard + 1 < shardCount && startingHashKey(shard + 1, shardCount).compareTo(hashKey) <= 0) {
+            shard++;
+        }
+        return shard;
     }
 
     static BigInteger startingHashKey(int shard, int shardCount) {
