@@ -393,6 +393,22 @@ class LocalStreamTest {
         assertTrue(segmentFiles().size() <= 4, "only the shards' newest segments remain: " + segmentFiles());
     }
 
+    @Test
+    void anInterruptedPublisherDoesNotCloseTheFilesOtherPublishersShare() {
+        LocalStream stream = open(1);
+        Thread.currentThread().interrupt(); // e.g. a request thread the HTTP server gave up on
+        try {
+            publish(stream, "k", "r0");
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept for the caller");
+        } finally {
+            Thread.interrupted();
+        }
+        publish(stream, "k", "r1");
+        RecordingConsumer consumer = RecordingConsumer.succeeding();
+        assertEquals(2, stream.drain(consumer, 10));
+        assertEquals(List.of("r0", "r1"), consumer.payloads());
+    }
+
     // ---- segments --------------------------------------------------------------------------------------
 
     @Test
