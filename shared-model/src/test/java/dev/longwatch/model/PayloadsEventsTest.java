@@ -59,6 +59,15 @@ class PayloadsEventsTest {
     }
 
     @Test
+    void clientIdsMayStartWithADigit() {
+        ParsedEvents p = parse(body("{\"id\":\"7c9e6679-7425-40de-944b-e07fc1f90ae7\",\"title\":\"a\",\"kind\":\"note\"}",
+                "{\"id\":\"2026-11-20.deploy:42\",\"title\":\"b\",\"kind\":\"note\"}"));
+        assertEquals(List.of(), p.rejected());
+        assertEquals(List.of("7c9e6679-7425-40de-944b-e07fc1f90ae7", "2026-11-20.deploy:42"),
+                p.events().stream().map(Event::id).toList());
+    }
+
+    @Test
     void anEventWithoutTimeHappensNowByTheClock() {
         ParsedEvents p = parse(body("{\"title\":\"a\",\"kind\":\"note\"}", "{\"title\":\"b\",\"kind\":\"note\",\"time\":null}"));
         assertEquals(NOW.toEpochMilli(), p.events().get(0).time());

@@ -77,6 +77,15 @@ class StreamRecordsTest {
     }
 
     @Test
+    void eventsWithGeneratedUuidIdsSurviveTheStream() {
+        // Ingest assigns random UUIDs; most start with a digit. The rollup side must not refuse them.
+        Event e = new Event("0f1e2d3c-4b5a-4987-8654-3210fedcba98", "Deploy", "deploy", T, Tags.EMPTY, null, null, null);
+        StreamRecords.Decoded d = codec.decode(codec.encode(new StreamRecord.Events("acme", List.of(e))));
+        assertEquals(List.of(), d.rejected());
+        assertEquals(List.of(e), ((StreamRecord.Events) d.record()).events());
+    }
+
+    @Test
     void smallRecordsAreWrittenAsPlainJsonAndLargeOnesGzipped() {
         Series small = new Series("cpu", MetricType.GAUGE, Tags.EMPTY, new long[]{T}, new double[]{1});
         byte[] plain = codec.encode(new StreamRecord.Metrics("acme", List.of(small)));
