@@ -142,6 +142,9 @@ public final class QueryService {
         List<QueryResult.ResultSeries> out = new ArrayList<>();
         for (Map.Entry<Tags, TreeMap<Long, Aggregate>> g : groups.entrySet()) {
             TreeMap<Long, Aggregate> b = g.getValue();
+            if (b.isEmpty()) {
+                continue; // a group without data in the range has nothing to show
+            }
             long[] times = new long[b.size()];
             double[] values = new double[b.size()];
             int k = 0;
