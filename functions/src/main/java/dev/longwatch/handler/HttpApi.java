@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.longwatch.core.ingest.StreamUnavailableException;
 import dev.longwatch.core.telemetry.Log;
+import dev.longwatch.core.telemetry.PlatformMetrics;
 import dev.longwatch.model.BodyTooLargeException;
 import dev.longwatch.model.PayloadException;
 import dev.longwatch.model.StreamRecords;
@@ -169,6 +170,22 @@ public final class HttpApi {
 
     public static APIGatewayV2HTTPResponse notFound(APIGatewayV2HTTPEvent e) {
         return error(404, null, "no route for " + method(e) + " " + path(e));
+    }
+
+    /**
+     * The shape of every HTTP handler: log context for the request, the route, failures mapped to their
+     * status codes, the platform metrics flushed at the end.
+     */
+    public static APIGatewayV2HTTPResponse serve(APIGatewayV2HTTPEvent event, PlatformMetrics metrics,
+                                                 java.util.function.Function<APIGatewayV2HTTPEvent,
+                                                         APIGatewayV2HTTPResponse> route) {
+        Log.put("requestId", requestId(event));
+        try {
+            return guarded(() -> route.apply(event));
+        } finally {
+            metrics.flush();
+            Log.clear();
+        }
     }
 
     /** Runs a request, mapping the documented failures to their status codes. Never leaks internals. */

@@ -34,13 +34,7 @@ public final class HttpIngestRequestHandler implements RequestHandler<APIGateway
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        Log.put("requestId", HttpApi.requestId(event));
-        try {
-            return HttpApi.guarded(() -> route(event));
-        } finally {
-            metrics.flush();
-            Log.clear();
-        }
+        return HttpApi.serve(event, metrics, this::route);
     }
 
     private APIGatewayV2HTTPResponse route(APIGatewayV2HTTPEvent event) {

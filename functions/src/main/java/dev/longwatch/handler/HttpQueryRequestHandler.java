@@ -17,6 +17,7 @@ import dev.longwatch.core.telemetry.Log;
 import dev.longwatch.core.telemetry.PlatformMetrics;
 import dev.longwatch.model.Event;
 import dev.longwatch.model.PayloadException;
+import dev.longwatch.model.StreamRecords;
 
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -53,13 +54,7 @@ public final class HttpQueryRequestHandler implements RequestHandler<APIGatewayV
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        Log.put("requestId", HttpApi.requestId(event));
-        try {
-            return HttpApi.guarded(() -> route(event));
-        } finally {
-            metrics.flush();
-            Log.clear();
-        }
+        return HttpApi.serve(event, metrics, this::route);
     }
 
     private APIGatewayV2HTTPResponse route(APIGatewayV2HTTPEvent event) {
@@ -206,30 +201,11 @@ public final class HttpQueryRequestHandler implements RequestHandler<APIGatewayV
             g.writeStartObject();
             g.writeArrayFieldStart("events");
             for (Event e : found) {
-                writeEvent(g, e);
+                StreamRecords.writeEvent(g, e);
             }
             g.writeEndArray();
             g.writeEndObject();
         });
-    }
-
-    private static void writeEvent(JsonGenerator g, Event e) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("id", e.id());
-        g.writeStringField("title", e.title());
-        g.writeStringField("kind", e.kind());
-        g.writeNumberField("time", e.time());
-        writeStringMap(g, "tags", e.tags().asMap());
-        if (e.text() != null) {
-            g.writeStringField("text", e.text());
-        }
-        if (e.source() != null) {
-            g.writeStringField("source", e.source());
-        }
-        if (e.link() != null) {
-            g.writeStringField("link", e.link());
-        }
-        g.writeEndObject();
     }
 
     private static void writeStringMap(JsonGenerator g, String name, Map<String, String> m) throws IOException {

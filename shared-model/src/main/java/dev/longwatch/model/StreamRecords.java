@@ -87,7 +87,8 @@ public final class StreamRecords {
         g.writeEndObject();
     }
 
-    static void writeEvent(JsonGenerator g, Event e) throws IOException {
+    /** An event as JSON, the same shape in stream records and in {@code GET /v1/events}. */
+    public static void writeEvent(JsonGenerator g, Event e) throws IOException {
         g.writeStartObject();
         g.writeStringField("id", e.id());
         g.writeStringField("title", e.title());
