@@ -11,9 +11,15 @@ public final class LongwatchApp {
 
     public static void main(String[] args) {
         App app = new App();
-        LongwatchStacks.install(app);
-        // The same checks as the tests, so `cdk synth` fails on a new unexplained finding.
-        Aspects.of(app).add(new AwsSolutionsChecks());
+        build(app);
         app.synth();
+    }
+
+    /** Everything {@code main} puts in the app; the tests call it too, so they check what is deployed. */
+    public static LongwatchStacks build(App app) {
+        LongwatchStacks stacks = LongwatchStacks.install(app);
+        // The same checks in `cdk synth` as in the tests: a new unexplained finding fails the synth.
+        Aspects.of(app).add(new AwsSolutionsChecks());
+        return stacks;
     }
 }
