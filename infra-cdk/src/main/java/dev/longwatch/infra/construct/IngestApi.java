@@ -48,6 +48,27 @@ public final class IngestApi extends Construct {
         }
     }
 
+    /**
+     * JSON access log lines; request ids match the functions' {@code requestId} log field. No user agent or
+     * other client text that could break the JSON line.
+     */
+    private static final String ACCESS_LOG_FORMAT = "{"
+            + "\"requestId\":\"$context.requestId\","
+            + "\"time\":\"$context.requestTime\","
+            + "\"ip\":\"$context.identity.sourceIp\","
+            + "\"method\":\"$context.httpMethod\","
+            + "\"route\":\"$context.routeKey\","
+            + "\"path\":\"$context.path\","
+            + "\"status\":\"$context.status\","
+            + "\"protocol\":\"$context.protocol\","
+            + "\"responseLength\":\"$context.responseLength\","
+            + "\"latencyMs\":\"$context.responseLatency\","
+            + "\"integrationLatencyMs\":\"$context.integrationLatency\","
+            + "\"integrationStatus\":\"$context.integrationStatus\","
+            + "\"integrationError\":\"$context.integrationErrorMessage\","
+            + "\"error\":\"$context.error.message\""
+            + "}";
+
     private final HttpApi api;
     private final HttpStage stage;
     private final LongwatchFunction ingest;
@@ -125,25 +146,6 @@ public final class IngestApi extends Construct {
                     .build()));
         }
     }
-
-    /** JSON access log lines; request ids match the functions' {@code requestId} log field. */
-    private static final String ACCESS_LOG_FORMAT = "{"
-            + "\"requestId\":\"$context.requestId\","
-            + "\"time\":\"$context.requestTime\","
-            + "\"ip\":\"$context.identity.sourceIp\","
-            + "\"method\":\"$context.httpMethod\","
-            + "\"route\":\"$context.routeKey\","
-            + "\"path\":\"$context.path\","
-            + "\"status\":\"$context.status\","
-            + "\"protocol\":\"$context.protocol\","
-            + "\"responseLength\":\"$context.responseLength\","
-            + "\"latencyMs\":\"$context.responseLatency\","
-            + "\"integrationLatencyMs\":\"$context.integrationLatency\","
-            + "\"integrationStatus\":\"$context.integrationStatus\","
-            + "\"integrationError\":\"$context.integrationErrorMessage\","
-            + "\"error\":\"$context.error.message\","
-            + "\"userAgent\":\"$context.identity.userAgent\""
-            + "}";
 
     private List<HttpRoute> route(String path, HttpMethod method, HttpLambdaIntegration integration) {
         return api.addRoutes(AddRoutesOptions.builder()
