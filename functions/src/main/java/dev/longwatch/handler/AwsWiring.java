@@ -74,12 +74,28 @@ final class AwsWiring {
         return dynamo;
     }
 
+    private String rollupsTable() {
+        return TableNames.required(tables.rollups(), "LONGWATCH_ROLLUPS_TABLE");
+    }
+
+    private String seriesTable() {
+        return TableNames.required(tables.series(), "LONGWATCH_SERIES_TABLE");
+    }
+
+    private String eventsTable() {
+        return TableNames.required(tables.events(), "LONGWATCH_EVENTS_TABLE");
+    }
+
+    private String apiKeysTable() {
+        return TableNames.required(tables.apiKeys(), "LONGWATCH_API_KEYS_TABLE");
+    }
+
     private Payloads payloads() {
         return new Payloads(limits, clock, () -> UUID.randomUUID().toString());
     }
 
     ApiKeys apiKeys() {
-        return new ApiKeys(new DynamoDbApiKeyStore(dynamo(), tables.apiKeys()), clock, new SecureRandom());
+        return new ApiKeys(new DynamoDbApiKeyStore(dynamo(), apiKeysTable()), clock, new SecureRandom());
     }
 
     IngestService ingestService() {
@@ -93,17 +109,17 @@ final class AwsWiring {
 
     RollupService rollupService() {
         return new RollupService(new StreamRecords(payloads()),
-                new DynamoDbRollupStore(dynamo(), tables.rollups(), metrics),
-                new DynamoDbSeriesIndex(dynamo(), tables.series(), metrics),
-                new DynamoDbEventStore(dynamo(), tables.events(), metrics), metrics, clock, 32);
+                new DynamoDbRollupStore(dynamo(), rollupsTable(), metrics),
+                new DynamoDbSeriesIndex(dynamo(), seriesTable(), metrics),
+                new DynamoDbEventStore(dynamo(), eventsTable(), metrics), metrics, clock, 32);
     }
 
     QueryService queryService() {
-        return new QueryService(new DynamoDbSeriesIndex(dynamo(), tables.series(), metrics),
-                new DynamoDbRollupStore(dynamo(), tables.rollups(), metrics), clock, 32);
+        return new QueryService(new DynamoDbSeriesIndex(dynamo(), seriesTable(), metrics),
+                new DynamoDbRollupStore(dynamo(), rollupsTable(), metrics), clock, 32);
     }
 
     EventStore eventStore() {
-        return new DynamoDbEventStore(dynamo(), tables.events(), metrics);
+        return new DynamoDbEventStore(dynamo(), eventsTable(), metrics);
     }
 }

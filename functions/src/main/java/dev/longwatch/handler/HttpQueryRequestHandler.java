@@ -65,7 +65,8 @@ public final class HttpQueryRequestHandler implements RequestHandler<APIGatewayV
     private APIGatewayV2HTTPResponse route(APIGatewayV2HTTPEvent event) {
         String path = HttpApi.path(event);
         boolean known = path.equals("/v1/query") || path.equals("/v1/metrics") || path.equals("/v1/events")
-                || (path.startsWith("/v1/metrics/") && path.endsWith("/tags"));
+                || (path.startsWith("/v1/metrics/") && path.endsWith("/tags")
+                && path.length() > "/v1/metrics//tags".length()); // a name is required
         if (!known) {
             return HttpApi.notFound(event);
         }
@@ -82,9 +83,18 @@ public final class HttpQueryRequestHandler implements RequestHandler<APIGatewayV
             case "/v1/query" -> query(tenant.get(), q);
             case "/v1/metrics" -> metricNames(tenant.get());
             case "/v1/events" -> events(tenant.get(), q);
-            default -> tags(tenant.get(), URLDecoder.decode(
-                    path.substring("/v1/metrics/".length(), path.length() - "/tags".length()), StandardCharsets.UTF_8));
+            default -> tags(tenant.get(), metricName(path));
         };
+    }
+
+    /** The {name} of /v1/metrics/{name}/tags, percent-decoded (names may contain '/', sent as %2F). */
+    private static String metricName(String path) {
+        try {
+            return URLDecoder.decode(path.substring("/v1/metrics/".length(), path.length() - "/tags".length()),
+                    StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new PayloadException("name", "is not valid URL encoding");
+        }
     }
 
     private APIGatewayV2HTTPResponse query(String tenant, Map<String, List<String>> q) {

@@ -28,7 +28,8 @@ public final class LocalDynamo {
     public static TableNames freshTables() {
         String p = "t" + UUID.randomUUID().toString().substring(0, 8) + "-";
         TableNames d = TableNames.defaults();
-        TableNames names = new TableNames(p + d.rollups(), p + d.series(), p + d.events(), p + d.apiKeys());
+        TableNames names = new TableNames(p + d.rollups(), p + d.series(), p + d.events(), p + d.apiKeys(),
+                p + d.state());
         TableSetup.createIfMissing(client(), names);
         return names;
     }

@@ -123,12 +123,21 @@ public final class Aggregate {
         return count == 0 ? Double.NaN : sum / count;
     }
 
-    /** The value at quantile q (0..1) from the sketch; NaN without one. */
+    /**
+     * The value at quantile q (0..1) from the sketch, by nearest rank (the ceil(q·n)-th smallest sample, as
+     * most monitoring tools define it: p95 of {12, 250} is 250); NaN without a sketch.
+     */
     public double quantile(double q) {
         if (sketch == null || sketch.isEmpty()) {
             return Double.NaN;
         }
-        return sketch.getValueAtQuantile(q);
+        double n = sketch.getCount();
+        if (n <= 1) {
+            return sketch.getValueAtQuantile(q);
+        }
+        // DDSketch answers rank q'·(n-1) (0-based); pick q' so that rank is the nearest rank.
+        double rank = Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1));
+        return sketch.getValueAtQuantile(rank / (n - 1));
     }
 
     public byte[] sketchBytes() {

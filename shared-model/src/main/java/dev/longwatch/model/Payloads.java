@@ -291,14 +291,22 @@ public final class Payloads {
 
         private String timeProblem(long time) {
             if (time < minTs) {
+                String hint = time > Long.MIN_VALUE / 1000 && inRange(time * 1000)
+                        ? "; this looks like epoch seconds: multiply by 1000" : "";
                 return "timestamp " + time + " is more than " + limits.maxPast().toDays()
-                        + " days in the past (timestamps are epoch milliseconds)";
+                        + " days in the past (timestamps are epoch milliseconds" + hint + ")";
             }
             if (time > maxTs) {
+                String hint = inRange(time / 1000) ? "; this looks like epoch microseconds: divide by 1000"
+                        : inRange(time / 1_000_000) ? "; this looks like epoch nanoseconds: divide by 1000000" : "";
                 return "timestamp " + time + " is more than " + limits.maxFuture().toMinutes()
-                        + " minutes in the future (timestamps are epoch milliseconds)";
+                        + " minutes in the future (timestamps are epoch milliseconds" + hint + ")";
             }
             return null;
+        }
+
+        private boolean inRange(long millis) {
+            return millis >= minTs && millis <= maxTs;
         }
 
         /** The reason the whole series is refused, or null. */
@@ -384,7 +392,13 @@ public final class Payloads {
                     }
                     case "time" -> {
                         if (v == JsonToken.VALUE_NUMBER_INT) {
-                            fields.put(name, p.getLongValue());
+                            try {
+                                fields.put(name, p.getLongValue());
+                            } catch (InputCoercionException ex) {
+                                // Beyond a long: refuse this event, not the whole request.
+                                problem = problem != null ? problem
+                                        : "time is out of range; use epoch milliseconds or an RFC 3339 timestamp";
+                            }
                         } else if (v == JsonToken.VALUE_STRING) {
                             try {
                                 fields.put(name, Instant.parse(p.getText()).toEpochMilli());

@@ -24,6 +24,7 @@ public final class TableSetup {
         create(ddb, names.series(), true);
         create(ddb, names.events(), true);
         create(ddb, names.apiKeys(), false);
+        create(ddb, names.state(), true);
     }
 
     private static void create(DynamoDbClient ddb, String table, boolean withSortKey) {

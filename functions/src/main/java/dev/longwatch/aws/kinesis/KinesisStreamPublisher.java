@@ -5,6 +5,8 @@ import dev.longwatch.core.ingest.StreamUnavailableException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.InvalidArgumentException;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
@@ -81,6 +83,10 @@ public final class KinesisStreamPublisher implements StreamPublisher {
             try {
                 List<PutRecordsRequestEntry> req = pending;
                 response = kinesis.putRecords(b -> b.streamName(streamName).records(req));
+            } catch (ResourceNotFoundException | InvalidArgumentException e) {
+                // A missing stream or a malformed request does not heal by waiting: fail now.
+                throw new StreamUnavailableException("Kinesis refused the request: " + e.getMessage(),
+                        pending.size(), e);
             } catch (SdkException e) {
                 lastError = e; // throttled or unreachable: the whole call is retried
                 continue;

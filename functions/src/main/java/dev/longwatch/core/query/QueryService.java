@@ -14,6 +14,7 @@ import dev.longwatch.model.Tags;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -118,7 +119,7 @@ public final class QueryService {
                     + MAX_SLAB_READS + " (shorten the range or add filters)");
         }
 
-        Map<Tags, TreeMap<Long, Aggregate>> groups = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
+        Map<Tags, TreeMap<Long, Aggregate>> groups = new TreeMap<>(QueryService::compareTags);
         List<List<Slab>> read = readAll(matching, q);
         for (int i = 0; i < matching.size(); i++) {
             Tags group = matching.get(i).tags().select(q.groupBy());
@@ -141,6 +142,9 @@ public final class QueryService {
         List<QueryResult.ResultSeries> out = new ArrayList<>();
         for (Map.Entry<Tags, TreeMap<Long, Aggregate>> g : groups.entrySet()) {
             TreeMap<Long, Aggregate> b = g.getValue();
+            if (b.isEmpty()) {
+                continue; // a group without data in the range has nothing to show
+            }
             long[] times = new long[b.size()];
             double[] values = new double[b.size()];
             int k = 0;
@@ -152,6 +156,27 @@ public final class QueryService {
             out.add(new QueryResult.ResultSeries(g.getKey().asMap(), times, values));
         }
         return new QueryResult(q.metric(), q.agg().wireName(), q.from(), q.to(), q.step(), out);
+    }
+
+    /**
+     * Orders groups entry by entry (key, then value; fewer entries first). Unlike comparing their text, two
+     * different tag sets never compare equal: values may contain ", " and "=".
+     */
+    static int compareTags(Tags a, Tags b) {
+        Iterator<Map.Entry<String, String>> i = a.asMap().entrySet().iterator();
+        Iterator<Map.Entry<String, String>> j = b.asMap().entrySet().iterator();
+        while (i.hasNext() && j.hasNext()) {
+            Map.Entry<String, String> x = i.next();
+            Map.Entry<String, String> y = j.next();
+            int c = x.getKey().compareTo(y.getKey());
+            if (c == 0) {
+                c = x.getValue().compareTo(y.getValue());
+            }
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Boolean.compare(i.hasNext(), j.hasNext());
     }
 
     private List<List<Slab>> readAll(List<SeriesDescriptor> series, QueryRequest q) {

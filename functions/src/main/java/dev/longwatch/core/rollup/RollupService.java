@@ -5,6 +5,7 @@ import dev.longwatch.core.series.SeriesDescriptor;
 import dev.longwatch.core.series.SeriesIndex;
 import dev.longwatch.core.telemetry.Log;
 import dev.longwatch.core.telemetry.PlatformMetrics;
+import dev.longwatch.model.BodyTooLargeException;
 import dev.longwatch.model.Event;
 import dev.longwatch.model.PayloadException;
 import dev.longwatch.model.Series;
@@ -98,7 +99,8 @@ public final class RollupService {
             StreamRecords.Decoded decoded;
             try {
                 decoded = decoder.decode(r.data());
-            } catch (PayloadException | IllegalArgumentException e) {
+            } catch (PayloadException | BodyTooLargeException | IllegalArgumentException e) {
+                // Too large once inflated is as unreadable as garbage: skip it, never block the shard.
                 unreadable++;
                 LOG.warn("skipping unreadable stream record", "shard", r.shardId(), "sequence", r.sequenceNumber(),
                         "reason", e.getMessage());

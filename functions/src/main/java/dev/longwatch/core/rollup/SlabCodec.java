@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
  * <pre>
  * u8 version=1 | u8 slotCount | u32 presence bitmap (bit i = slot i present)
  * per present slot: varint count | f64 sum | f64 min | f64 max | f64 last | varint lastTime - slotStart
- *                   | varint sketchLength | sketch (DDSketch protobuf; length 0 = none)
+ *                   | varint sketchLength | sketch (DDSketch binary encoding; length 0 = none)
  * </pre>
  * About 40 bytes a slot, so a 10-slot slab stays well under the 1 KB of one write unit.
  */
