@@ -8,6 +8,7 @@ import dev.longwatch.core.auth.ApiKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -20,6 +21,7 @@ import java.io.File;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -46,6 +48,9 @@ class CreateApiKeyScriptTest {
     record Run(int exit, String stdout, String stderr) {
     }
 
+    @TempDir
+    static Path dataDir;
+
     @BeforeAll
     static void startDynamoDbLocal() throws Exception {
         assumeTrue(onPath("aws") && onPath("openssl"),
@@ -54,7 +59,9 @@ class CreateApiKeyScriptTest {
         try (ServerSocket s = new ServerSocket(0)) { // DynamoDB Local refuses port 0
             port = s.getLocalPort();
         }
-        server = ServerRunner.createServerFromCommandLineArgs(new String[]{"-inMemory", "-port", Integer.toString(port)});
+        // A database directory rather than -inMemory: DynamoDB Local then keeps its metadata file there too.
+        server = ServerRunner.createServerFromCommandLineArgs(new String[]{
+                "-dbPath", dataDir.toString(), "-port", Integer.toString(port), "-disableTelemetry"});
         server.start();
         endpoint = "http://127.0.0.1:" + port;
         ddb = DynamoDbClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)

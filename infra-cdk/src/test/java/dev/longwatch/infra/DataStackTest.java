@@ -31,12 +31,13 @@ class DataStackTest {
         assertEquals(pkSk, keySchema(i, t.rollups()));
         assertEquals(pkSk, keySchema(i, t.series()));
         assertEquals(pkSk, keySchema(i, t.events()));
+        assertEquals(pkSk, keySchema(i, t.state()));
         assertEquals(List.of(Map.of("AttributeName", "pk", "KeyType", "HASH")), keySchema(i, t.apiKeys()),
                 "api-keys is looked up by the key's hash alone");
         // Keys are strings (TableSetup creates them as S on DynamoDB Local).
         i.data().allResourcesProperties("AWS::DynamoDB::Table", Map.of("AttributeDefinitions",
                 Match.arrayWith(List.of(Map.of("AttributeName", "pk", "AttributeType", "S")))));
-        i.data().resourceCountIs("AWS::DynamoDB::Table", 4);
+        i.data().resourceCountIs("AWS::DynamoDB::Table", 5);
     }
 
     @Test
@@ -56,6 +57,7 @@ class DataStackTest {
         assertFalse(Cfn.properties(table(i, t.series())).containsKey("TimeToLiveSpecification"),
                 "the series catalogue must not expire under live series");
         assertFalse(Cfn.properties(table(i, t.apiKeys())).containsKey("TimeToLiveSpecification"));
+        assertFalse(Cfn.properties(table(i, t.state())).containsKey("TimeToLiveSpecification"));
     }
 
     @Test

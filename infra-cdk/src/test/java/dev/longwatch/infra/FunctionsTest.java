@@ -107,23 +107,22 @@ class FunctionsTest {
     }
 
     @Test
-    void functionsAreConfiguredOnlyThroughTheDocumentedEnvironment() {
+    void eachFunctionIsToldOnlyTheTablesItUses() {
         Installation i = Installation.defaults();
-        Set<String> tables = Set.of("LONGWATCH_ROLLUPS_TABLE", "LONGWATCH_SERIES_TABLE", "LONGWATCH_EVENTS_TABLE",
-                "LONGWATCH_API_KEYS_TABLE");
-        Set<String> ingest = new TreeSet<>(tables);
-        ingest.add("LONGWATCH_STREAM_NAME");
-        assertEquals(ingest, variables(i, i.stacks.ingest().api().ingest()));
-        assertEquals(new TreeSet<>(tables), variables(i, i.stacks.ingest().api().query()));
-        assertEquals(new TreeSet<>(tables), variables(i, i.stacks.rollup().rollup().function()));
-        // Each variable names the right resource of the data stack.
-        Map<String, Object> env = environment(i, i.stacks.ingest().api().ingest());
         var t = i.stacks.data().tables();
-        assertTrue(Cfn.json(env.get("LONGWATCH_ROLLUPS_TABLE")).contains(Installation.logicalId(t.rollups())));
-        assertTrue(Cfn.json(env.get("LONGWATCH_SERIES_TABLE")).contains(Installation.logicalId(t.series())));
-        assertTrue(Cfn.json(env.get("LONGWATCH_EVENTS_TABLE")).contains(Installation.logicalId(t.events())));
-        assertTrue(Cfn.json(env.get("LONGWATCH_API_KEYS_TABLE")).contains(Installation.logicalId(t.apiKeys())));
-        assertTrue(Cfn.json(env.get("LONGWATCH_STREAM_NAME")).contains(
+        Map<String, Object> ingest = environment(i, i.stacks.ingest().api().ingest());
+        assertEquals(Set.of("LONGWATCH_API_KEYS_TABLE", "LONGWATCH_STREAM_NAME"), ingest.keySet());
+        assertEquals(Set.of("LONGWATCH_ROLLUPS_TABLE", "LONGWATCH_SERIES_TABLE", "LONGWATCH_EVENTS_TABLE",
+                "LONGWATCH_API_KEYS_TABLE"), environment(i, i.stacks.ingest().api().query()).keySet());
+        Map<String, Object> rollup = environment(i, i.stacks.rollup().rollup().function());
+        assertEquals(Set.of("LONGWATCH_ROLLUPS_TABLE", "LONGWATCH_SERIES_TABLE", "LONGWATCH_EVENTS_TABLE"),
+                rollup.keySet());
+        // Each variable names the right resource of the data stack.
+        assertTrue(Cfn.json(rollup.get("LONGWATCH_ROLLUPS_TABLE")).contains(Installation.logicalId(t.rollups())));
+        assertTrue(Cfn.json(rollup.get("LONGWATCH_SERIES_TABLE")).contains(Installation.logicalId(t.series())));
+        assertTrue(Cfn.json(rollup.get("LONGWATCH_EVENTS_TABLE")).contains(Installation.logicalId(t.events())));
+        assertTrue(Cfn.json(ingest.get("LONGWATCH_API_KEYS_TABLE")).contains(Installation.logicalId(t.apiKeys())));
+        assertTrue(Cfn.json(ingest.get("LONGWATCH_STREAM_NAME")).contains(
                 Installation.logicalId(i.stacks.data().stream())));
     }
 
@@ -133,10 +132,6 @@ class FunctionsTest {
         Map<String, Object> fn = Cfn.properties(Cfn.resources(t, "AWS::Lambda::Function")
                 .get(Installation.logicalId(f.function())));
         return (Map<String, Object>) ((Map<String, Object>) fn.get("Environment")).get("Variables");
-    }
-
-    private static Set<String> variables(Installation i, LongwatchFunction f) {
-        return new TreeSet<>(environment(i, f).keySet());
     }
 
     @Test

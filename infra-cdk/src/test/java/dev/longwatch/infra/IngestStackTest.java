@@ -81,7 +81,7 @@ class IngestStackTest {
         assertEquals(Set.of("kinesis:PutRecords"),
                 Cfn.actionsOn(grants, Installation.logicalId(i.stacks.data().stream())));
         assertEquals(Set.of("dynamodb:GetItem"), Cfn.actionsOn(grants, Installation.logicalId(tables.apiKeys())));
-        for (Object other : List.of(tables.rollups(), tables.series(), tables.events())) {
+        for (Object other : List.of(tables.rollups(), tables.series(), tables.events(), tables.state())) {
             assertEquals(Set.of(), Cfn.actionsOn(grants,
                     Installation.logicalId((software.constructs.IConstruct) other)));
         }
@@ -101,6 +101,7 @@ class IngestStackTest {
         }
         assertEquals(Set.of("dynamodb:GetItem"), Cfn.actionsOn(grants, Installation.logicalId(tables.apiKeys())));
         assertEquals(Set.of(), Cfn.actionsOn(grants, Installation.logicalId(i.stacks.data().stream())));
+        assertEquals(Set.of(), Cfn.actionsOn(grants, Installation.logicalId(tables.state())));
         assertEquals(Set.of("dynamodb:Query", "dynamodb:GetItem", "logs:CreateLogStream", "logs:PutLogEvents"),
                 Cfn.allActions(grants));
     }

@@ -79,6 +79,7 @@ class RollupStackTest {
         assertEquals(Set.of("dynamodb:BatchWriteItem"), Cfn.actionsOn(grants, Installation.logicalId(tables.events())));
         assertEquals(Set.of(), Cfn.actionsOn(grants, Installation.logicalId(tables.apiKeys())),
                 "the rollup function has no business with API keys");
+        assertEquals(Set.of(), Cfn.actionsOn(grants, Installation.logicalId(tables.state())));
         Set<String> stream = Cfn.actionsOn(grants, Installation.logicalId(i.stacks.data().stream()));
         assertTrue(stream.containsAll(Set.of("kinesis:GetRecords", "kinesis:GetShardIterator")), stream.toString());
         assertTrue(stream.stream().noneMatch(a -> a.startsWith("kinesis:Put")), "the consumer never writes: " + stream);

@@ -78,7 +78,7 @@ public final class IngestApi extends Construct {
     public IngestApi(Construct scope, String id, Props props) {
         super(scope, id);
 
-        Map<String, String> ingestEnv = new HashMap<>(props.tables().environment());
+        Map<String, String> ingestEnv = new HashMap<>(props.tables().environmentFor(props.tables().apiKeys()));
         ingestEnv.put("LONGWATCH_STREAM_NAME", props.stream().getStreamName());
         // 1 GB: gzip bodies of up to several MB are parsed and re-encoded per series; Kinesis retries
         // (6 attempts with backoff) fit well inside the 15 s, and the API Gateway limit is 30 s.
@@ -92,7 +92,8 @@ public final class IngestApi extends Construct {
         // 1 GB: a query merges up to a few thousand slabs with DDSketch; more memory buys CPU.
         this.query = new LongwatchFunction(this, "Query", new LongwatchFunction.Props(QUERY_HANDLER,
                 "Longwatch query: series, rollups and events of the caller's tenant", 1024,
-                Duration.seconds(25), props.tables().environment(), props.functions()));
+                Duration.seconds(25), props.tables().environmentFor(props.tables().rollups(),
+                props.tables().series(), props.tables().events(), props.tables().apiKeys()), props.functions()));
         for (var t : List.of(props.tables().rollups(), props.tables().series(), props.tables().events())) {
             t.grant(query.alias(), "dynamodb:Query", "dynamodb:GetItem");
         }

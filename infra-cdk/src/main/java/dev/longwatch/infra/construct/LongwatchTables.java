@@ -14,7 +14,9 @@ import software.constructs.Construct;
  *
  * <p>On-demand billing (ingest is bursty and a provisioned floor would cost more than it saves at small
  * scale), point-in-time recovery, and TTL on the attribute {@code ttl} for rollups and events, where the
- * retention work will set it. In production the tables are retained and protected from deletion.
+ * retention work will set it. {@code state} (job progress) has no user yet; it is created with the others
+ * because the functions' {@code TableNames} and {@code TableSetup} define it. In production the tables are
+ * retained and protected from deletion.
  */
 public final class LongwatchTables extends Construct {
     public static final String TTL_ATTRIBUTE = "ttl";
@@ -30,7 +32,8 @@ public final class LongwatchTables extends Construct {
                 table("Rollups", true, true, props),
                 table("Series", true, false, props),
                 table("Events", true, true, props),
-                table("ApiKeys", false, false, props));
+                table("ApiKeys", false, false, props),
+                table("State", true, false, props));
     }
 
     private Table table(String id, boolean sortKey, boolean ttl, Props props) {

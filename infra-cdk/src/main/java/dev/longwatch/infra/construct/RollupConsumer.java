@@ -53,7 +53,8 @@ public final class RollupConsumer extends Construct {
         // shortens the DynamoDB round trips' share of the run. 5 minutes covers a full batch with conflicts.
         this.function = new LongwatchFunction(this, "Rollup", new LongwatchFunction.Props(HANDLER,
                 "Longwatch rollup: folds stream batches into per-minute rollups, series and events", 1536,
-                Duration.minutes(5), props.tables().environment(), props.functions()));
+                Duration.minutes(5), props.tables().environmentFor(props.tables().rollups(), props.tables().series(),
+                props.tables().events()), props.functions()));
         // Least privilege: read slabs (BatchGetItem), write them conditionally (PutItem); the series index and
         // events are written with idempotent batch puts. Nothing is read back from series or events.
         props.tables().rollups().grant(function.alias(), "dynamodb:BatchGetItem", "dynamodb:PutItem");
