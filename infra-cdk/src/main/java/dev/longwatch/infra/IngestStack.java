@@ -1,0 +1,40 @@
+package dev.longwatch.infra;
+
+import dev.longwatch.infra.construct.FunctionSettings;
+import dev.longwatch.infra.construct.IngestApi;
+import dev.longwatch.infra.construct.TableSet;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.kinesis.IStream;
+import software.constructs.Construct;
+
+import java.util.Objects;
+
+/** The tenant API and the functions behind it (ingest, query). */
+public final class IngestStack extends Stack {
+
+    public record Props(LongwatchConfig config, TableSet tables, IStream stream, FunctionSettings functions) {
+        public Props {
+            Objects.requireNonNull(config, "config");
+            Objects.requireNonNull(tables, "tables");
+            Objects.requireNonNull(stream, "stream");
+            Objects.requireNonNull(functions, "functions");
+        }
+    }
+
+    private final IngestApi api;
+
+    public IngestStack(Construct scope, String id, StackProps stackProps, Props props) {
+        super(scope, id, stackProps);
+        this.api = new IngestApi(this, "TenantApi", new IngestApi.Props(props.tables(), props.stream(),
+                props.functions(), props.config().apiRateLimit(), props.config().apiBurstLimit()));
+        CfnOutput.Builder.create(this, "ApiUrl").value(api.url())
+                .description("Base URL of the tenant API (POST /v1/metrics, GET /v1/query, ...)")
+                .build();
+    }
+
+    public IngestApi api() {
+        return api;
+    }
+}

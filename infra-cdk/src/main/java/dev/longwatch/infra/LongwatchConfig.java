@@ -1,0 +1,150 @@
+package dev.longwatch.infra;
+
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.constructs.Node;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The operator's choices, read from CDK context ({@code cdk deploy -c stage=prod -c kinesisShards=4} or
+ * {@code cdk.json}). Every value is checked here, so a typo fails the synth with the key, the value and the
+ * allowed range instead of surfacing later as a CloudFormation error. Documented in {@code infra-cdk/README.md}.
+ */
+public record LongwatchConfig(
+        String stage,
+        int kinesisShards,
+        int streamRetentionHours,
+        Optional<String> alarmEmail,
+        int batchingWindowSeconds,
+        int rollupBatchSize,
+        int rollupRetryAttempts,
+        int rollupMaxRecordAgeHours,
+        int logRetentionDays,
+        int apiRateLimit,
+        int apiBurstLimit,
+        int iteratorAgeAlarmMinutes,
+        String functionsJar) {
+
+    public static final String DEFAULT_FUNCTIONS_JAR = "../functions/target/longwatch-functions.jar";
+    private static final Pattern STAGE = Pattern.compile("[a-z][a-z0-9-]{0,19}");
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+
+    /** CloudWatch Logs accepts only these retention periods (days); 0 means "never expire". */
+    private static final Map<Integer, RetentionDays> RETENTION = new LinkedHashMap<>();
+
+    static {
+        int[] days = {1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+                3288, 3653};
+        RetentionDays[] values = {RetentionDays.ONE_DAY, RetentionDays.THREE_DAYS, RetentionDays.FIVE_DAYS,
+                RetentionDays.ONE_WEEK, RetentionDays.TWO_WEEKS, RetentionDays.ONE_MONTH, RetentionDays.TWO_MONTHS,
+                RetentionDays.THREE_MONTHS, RetentionDays.FOUR_MONTHS, RetentionDays.FIVE_MONTHS,
+                RetentionDays.SIX_MONTHS, RetentionDays.ONE_YEAR, RetentionDays.THIRTEEN_MONTHS,
+                RetentionDays.EIGHTEEN_MONTHS, RetentionDays.TWO_YEARS, RetentionDays.THREE_YEARS,
+                RetentionDays.FIVE_YEARS, RetentionDays.SIX_YEARS, RetentionDays.SEVEN_YEARS,
+                RetentionDays.EIGHT_YEARS, RetentionDays.NINE_YEARS, RetentionDays.TEN_YEARS};
+        for (int i = 0; i < days.length; i++) {
+            RETENTION.put(days[i], values[i]);
+        }
+        RETENTION.put(0, RetentionDays.INFINITE);
+    }
+
+    public LongwatchConfig {
+        if (!STAGE.matcher(stage).matches()) {
+            throw invalid("stage", stage, "1-20 characters of a-z, 0-9 and '-', starting with a letter");
+        }
+        check("kinesisShards", kinesisShards, 0, 500, "0 = on-demand, else the number of provisioned shards");
+        check("streamRetentionHours", streamRetentionHours, 24, 8760, "hours");
+        alarmEmail.ifPresent(e -> {
+            if (!EMAIL.matcher(e).matches()) {
+                throw invalid("alarmEmail", e, "an e-mail address");
+            }
+        });
+        check("batchingWindowSeconds", batchingWindowSeconds, 0, 300, "seconds (Lambda's limit)");
+        check("rollupBatchSize", rollupBatchSize, 1, 10_000, "records (Lambda's limit for Kinesis)");
+        check("rollupRetryAttempts", rollupRetryAttempts, 0, 10_000, "retries of a failing batch");
+        check("rollupMaxRecordAgeHours", rollupMaxRecordAgeHours, 1, Math.min(168, streamRetentionHours),
+                "hours, at most 168 and at most streamRetentionHours");
+        if (!RETENTION.containsKey(logRetentionDays)) {
+            throw invalid("logRetentionDays", Integer.toString(logRetentionDays),
+                    "one of CloudWatch Logs' periods " + RETENTION.keySet() + " (0 = never expire)");
+        }
+        check("apiRateLimit", apiRateLimit, 1, 10_000, "requests per second");
+        check("apiBurstLimit", apiBurstLimit, 1, 5_000, "requests");
+        check("iteratorAgeAlarmMinutes", iteratorAgeAlarmMinutes, 2, 1440, "minutes");
+        if (functionsJar == null || functionsJar.isBlank()) {
+            throw invalid("functionsJar", String.valueOf(functionsJar), "the path of the functions' deployment jar");
+        }
+    }
+
+    /** The defaults, as an operator gets them with no context at all. */
+    public static LongwatchConfig defaults() {
+        return new LongwatchConfig("dev", 0, 24, Optional.empty(), 60, 10_000, 10, 6, 30, 500, 1000, 10,
+                DEFAULT_FUNCTIONS_JAR);
+    }
+
+    public static LongwatchConfig fromContext(Node node) {
+        LongwatchConfig d = defaults();
+        String email = string(node, "alarmEmail", "");
+        return new LongwatchConfig(
+                string(node, "stage", d.stage()),
+                integer(node, "kinesisShards", d.kinesisShards()),
+                integer(node, "streamRetentionHours", d.streamRetentionHours()),
+                email.isBlank() ? Optional.empty() : Optional.of(email.trim()),
+                integer(node, "batchingWindowSeconds", d.batchingWindowSeconds()),
+                integer(node, "rollupBatchSize", d.rollupBatchSize()),
+                integer(node, "rollupRetryAttempts", d.rollupRetryAttempts()),
+                integer(node, "rollupMaxRecordAgeHours", d.rollupMaxRecordAgeHours()),
+                integer(node, "logRetentionDays", d.logRetentionDays()),
+                integer(node, "apiRateLimit", d.apiRateLimit()),
+                integer(node, "apiBurstLimit", d.apiBurstLimit()),
+                integer(node, "iteratorAgeAlarmMinutes", d.iteratorAgeAlarmMinutes()),
+                string(node, "functionsJar", d.functionsJar()));
+    }
+
+    /** Production keeps its data: tables and logs are retained and protected from deletion. */
+    public boolean production() {
+        return stage.equals("prod");
+    }
+
+    public boolean onDemandStream() {
+        return kinesisShards == 0;
+    }
+
+    public RetentionDays logRetention() {
+        return RETENTION.get(logRetentionDays);
+    }
+
+    private static String string(Node node, String key, String fallback) {
+        Object v = node.tryGetContext(key);
+        return v == null ? fallback : v.toString();
+    }
+
+    private static int integer(Node node, String key, int fallback) {
+        Object v = node.tryGetContext(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+            return n.intValue();
+        }
+        try {
+            return Integer.parseInt(v.toString().trim());
+        } catch (NumberFormatException e) {
+            throw invalid(key, v.toString(), "a whole number");
+        }
+    }
+
+    private static void check(String key, int value, int min, int max, String meaning) {
+        if (value < min || value > max) {
+            throw invalid(key, Integer.toString(value), "between " + min + " and " + max + " (" + meaning + ")");
+        }
+    }
+
+    private static IllegalArgumentException invalid(String key, String value, String expected) {
+        return new IllegalArgumentException("context '" + key + "' is '" + value + "': expected " + expected
+                + ". Set it with `cdk deploy -c " + key + "=...` or in infra-cdk/cdk.json.");
+    }
+}

@@ -1,0 +1,60 @@
+package dev.longwatch.infra;
+
+import dev.longwatch.infra.construct.FunctionSettings;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.CrossStackReferences;
+import software.amazon.awscdk.ReferenceStrength;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.Tags;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The whole installation of one stage, as {@code cdk deploy --all} creates it. The app's main and the tests
+ * both build it here, so the tests check exactly what is deployed.
+ *
+ * <p>Stacks are environment-agnostic (account and region come from the deploying credentials) and do no
+ * lookups, so {@code cdk synth} needs no AWS access.
+ */
+public record LongwatchStacks(LongwatchConfig config, DataStack data, IngestStack ingest, RollupStack rollup,
+                              ObservabilityStack observability) {
+
+    public static LongwatchStacks install(App app) {
+        LongwatchConfig config = LongwatchConfig.fromContext(app.getNode());
+        String prefix = "Longwatch-" + config.stage() + "-";
+        FunctionSettings functions = new FunctionSettings(Path.of(config.functionsJar()), config.logRetention(),
+                config.production() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
+        Tags.of(app).add("longwatch:stage", config.stage());
+        // Exports/imports: the data stack cannot be deleted while a stack still uses its tables or stream.
+        CrossStackReferences.of(app).consume(ReferenceStrength.STRONG);
+
+        DataStack data = new DataStack(app, prefix + "Data",
+                props(config, "Longwatch " + config.stage() + ": DynamoDB tables and the Kinesis stream"), config);
+        IngestStack ingest = new IngestStack(app, prefix + "Ingest",
+                props(config, "Longwatch " + config.stage() + ": tenant API, ingest and query functions"),
+                new IngestStack.Props(config, data.tables(), data.stream(), functions));
+        RollupStack rollup = new RollupStack(app, prefix + "Rollup",
+                props(config, "Longwatch " + config.stage() + ": the stream's rollup consumer"),
+                new RollupStack.Props(config, data.tables(), data.stream(), functions));
+        ObservabilityStack observability = new ObservabilityStack(app, prefix + "Observability",
+                props(config, "Longwatch " + config.stage() + ": operator alarms and dashboard"),
+                new ObservabilityStack.Props(config, data.stream(), ingest.api(), rollup.rollup(),
+                        List.of(ingest.api().ingest(), ingest.api().query(), rollup.rollup().function())));
+        return new LongwatchStacks(config, data, ingest, rollup, observability);
+    }
+
+    private static StackProps props(LongwatchConfig config, String description) {
+        return StackProps.builder()
+                .description(description)
+                // A production stack cannot be deleted by accident; turn this off deliberately to tear down.
+                .terminationProtection(config.production())
+                .build();
+    }
+
+    public List<Stack> all() {
+        return List.of(data, ingest, rollup, observability);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.longwatch.infra;
+
+import dev.longwatch.infra.construct.IngestApi;
+import dev.longwatch.infra.construct.LongwatchFunction;
+import dev.longwatch.infra.construct.OperatorAlerts;
+import dev.longwatch.infra.construct.PlatformAlarms;
+import dev.longwatch.infra.construct.PlatformDashboard;
+import dev.longwatch.infra.construct.RollupConsumer;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.kinesis.IStream;
+import software.constructs.Construct;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How operators watch the platform itself: the operator topic, the alarms and the dashboard. New functions
+ * (evaluator, notifier, ...) join through {@link Props#functions()}; their own alarms (such as the
+ * evaluator's dead-man's switch) are routed through {@link #alerts()}.
+ */
+public final class ObservabilityStack extends Stack {
+
+    public record Props(LongwatchConfig config, IStream stream, IngestApi api, RollupConsumer rollup,
+                        List<LongwatchFunction> functions) {
+        public Props {
+            Objects.requireNonNull(config, "config");
+            Objects.requireNonNull(stream, "stream");
+            Objects.requireNonNull(api, "api");
+            Objects.requireNonNull(rollup, "rollup");
+            functions = List.copyOf(functions);
+        }
+    }
+
+    private final OperatorAlerts alerts;
+    private final PlatformDashboard dashboard;
+
+    public ObservabilityStack(Construct scope, String id, StackProps stackProps, Props props) {
+        super(scope, id, stackProps);
+        this.alerts = new OperatorAlerts(this, "OperatorAlerts", new OperatorAlerts.Props(props.config().alarmEmail()));
+        new PlatformAlarms(this, "Alarms", new PlatformAlarms.Props(alerts, props.functions(), props.rollup(),
+                props.api().stage(), Duration.minutes(props.config().iteratorAgeAlarmMinutes())));
+        this.dashboard = new PlatformDashboard(this, "Dashboard", new PlatformDashboard.Props(
+                "Longwatch-" + props.config().stage(), props.api().stage(), props.stream(), props.api().ingest(),
+                props.rollup(), props.functions(), alerts.alarms()));
+        CfnOutput.Builder.create(this, "OperatorTopicArn").value(alerts.topic().getTopicArn())
+                .description("Subscribe operators (e-mail, chat, paging) to the platform's alarms here")
+                .build();
+    }
+
+    public OperatorAlerts alerts() {
+        return alerts;
+    }
+
+    public PlatformDashboard dashboard() {
+        return dashboard;
+    }
+}

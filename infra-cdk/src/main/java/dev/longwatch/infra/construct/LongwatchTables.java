@@ -1,0 +1,59 @@
+package dev.longwatch.infra.construct;
+
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.dynamodb.Attribute;
+import software.amazon.awscdk.services.dynamodb.AttributeType;
+import software.amazon.awscdk.services.dynamodb.BillingMode;
+import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
+import software.amazon.awscdk.services.dynamodb.Table;
+import software.constructs.Construct;
+
+/**
+ * The DynamoDB tables. Key schemas must match {@code TableSetup} in the functions module (which creates the
+ * same tables on DynamoDB Local): string {@code pk}, string {@code sk}, and api-keys has no sort key.
+ *
+ * <p>On-demand billing (ingest is bursty and a provisioned floor would cost more than it saves at small
+ * scale), point-in-time recovery, and TTL on the attribute {@code ttl} for rollups and events, where the
+ * retention work will set it. {@code state} (job progress) has no user yet; it is created with the others
+ * because the functions' {@code TableNames} and {@code TableSetup} define it. In production the tables are
+ * retained and protected from deletion.
+ */
+public final class LongwatchTables extends Construct {
+    public static final String TTL_ATTRIBUTE = "ttl";
+
+    public record Props(boolean production) {
+    }
+
+    private final TableSet tables;
+
+    public LongwatchTables(Construct scope, String id, Props props) {
+        super(scope, id);
+        this.tables = new TableSet(
+                table("Rollups", true, true, props),
+                table("Series", true, false, props),
+                table("Events", true, true, props),
+                table("ApiKeys", false, false, props),
+                table("State", true, false, props));
+    }
+
+    private Table table(String id, boolean sortKey, boolean ttl, Props props) {
+        Table.Builder b = Table.Builder.create(this, id)
+                .partitionKey(Attribute.builder().name("pk").type(AttributeType.STRING).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
+                        .pointInTimeRecoveryEnabled(true).build())
+                .deletionProtection(props.production())
+                .removalPolicy(props.production() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
+        if (sortKey) {
+            b.sortKey(Attribute.builder().name("sk").type(AttributeType.STRING).build());
+        }
+        if (ttl) {
+            b.timeToLiveAttribute(TTL_ATTRIBUTE);
+        }
+        return b.build();
+    }
+
+    public TableSet tables() {
+        return tables;
+    }
+}

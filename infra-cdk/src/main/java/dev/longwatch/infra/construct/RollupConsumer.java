@@ -1,0 +1,99 @@
+package dev.longwatch.infra.construct;
+
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.kinesis.IStream;
+import software.amazon.awscdk.services.lambda.StartingPosition;
+import software.amazon.awscdk.services.lambda.eventsources.KinesisEventSource;
+import software.amazon.awscdk.services.lambda.eventsources.KinesisEventSourceProps;
+import software.amazon.awscdk.services.lambda.eventsources.SqsDlq;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.constructs.Construct;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The rollup consumer: the Kinesis event source mapping and the function that folds a batch into the
+ * rollup slabs.
+ *
+ * <p>The function reports partial batch failures and is idempotent per slab (shard watermarks), so Lambda may
+ * bisect and redeliver freely. A batch that still fails after the bounded retries, or whose records grew older
+ * than the maximum age, is described (shard and sequence range, not the data) on the on-failure queue, from
+ * where an operator can replay it while the stream still holds the records.
+ */
+public final class RollupConsumer extends Construct {
+    static final String HANDLER = "dev.longwatch.handler.KinesisRollupHandler";
+
+    /**
+     * @param batchingWindow how long Lambda gathers records per shard: longer means fewer, fuller slab writes
+     * @param batchSize      at most this many records per invocation (the 6 MB payload limit applies too)
+     * @param retryAttempts  retries of a failing batch before it goes to the on-failure queue
+     * @param maxRecordAge   records older than this are not retried but sent to the on-failure queue
+     */
+    public record Props(TableSet tables, IStream stream, FunctionSettings functions, Duration batchingWindow,
+                        int batchSize, int retryAttempts, Duration maxRecordAge) {
+        public Props {
+            Objects.requireNonNull(tables, "tables");
+            Objects.requireNonNull(stream, "stream");
+            Objects.requireNonNull(functions, "functions");
+            Objects.requireNonNull(batchingWindow, "batchingWindow");
+            Objects.requireNonNull(maxRecordAge, "maxRecordAge");
+        }
+    }
+
+    private final LongwatchFunction function;
+    private final Queue onFailure;
+
+    public RollupConsumer(Construct scope, String id, Props props) {
+        super(scope, id);
+        // 1.5 GB: a full batch (up to 6 MB of records) is decoded and aggregated in memory, and the extra CPU
+        // shortens the DynamoDB round trips' share of the run. 5 minutes covers a full batch with conflicts.
+        this.function = new LongwatchFunction(this, "Rollup", new LongwatchFunction.Props(HANDLER,
+                "Longwatch rollup: folds stream batches into per-minute rollups, series and events", 1536,
+                Duration.minutes(5), props.tables().environmentFor(props.tables().rollups(), props.tables().series(),
+                props.tables().events()), props.functions()));
+        // Least privilege: read slabs (BatchGetItem), write them conditionally (PutItem); the series index and
+        // events are written with idempotent batch puts. Nothing is read back from series or events.
+        props.tables().rollups().grant(function.alias(), "dynamodb:BatchGetItem", "dynamodb:PutItem");
+        props.tables().series().grant(function.alias(), "dynamodb:BatchWriteItem");
+        props.tables().events().grant(function.alias(), "dynamodb:BatchWriteItem");
+
+        this.onFailure = Queue.Builder.create(this, "OnFailure")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                // The longest SQS keeps anything; the records themselves expire with the stream's retention.
+                .retentionPeriod(Duration.days(14))
+                .build();
+        NagSuppressions.addResourceSuppressions(onFailure, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-SQS3")
+                .reason("This queue is itself the dead-letter destination of the rollup event source mapping;"
+                        + " nothing consumes it automatically, an operator reads it to replay shard ranges.")
+                .build()));
+
+        // The mapping targets the alias, so SnapStart's published version does the work.
+        function.alias().addEventSource(new KinesisEventSource(props.stream(),
+                KinesisEventSourceProps.builder()
+                        // First deploy: roll up everything already on the stream, lose nothing.
+                        .startingPosition(StartingPosition.TRIM_HORIZON)
+                        .maxBatchingWindow(props.batchingWindow())
+                        .batchSize(props.batchSize())
+                        .reportBatchItemFailures(true)
+                        .bisectBatchOnError(true)
+                        .retryAttempts(props.retryAttempts())
+                        .maxRecordAge(props.maxRecordAge())
+                        .onFailure(new SqsDlq(onFailure))
+                        .build()));
+    }
+
+    public LongwatchFunction function() {
+        return function;
+    }
+
+    /** Where batches that exhausted their retries are described. */
+    public Queue onFailureQueue() {
+        return onFailure;
+    }
+}

@@ -1,0 +1,88 @@
+package dev.longwatch.infra;
+
+import dev.longwatch.infra.construct.FunctionSettings;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.logs.RetentionDays;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LongwatchConfigTest {
+
+    private static LongwatchConfig read(Map<String, Object> context) {
+        return LongwatchConfig.fromContext(App.Builder.create().context(context).build().getNode());
+    }
+
+    @Test
+    void noContextGivesTheDocumentedDefaults() {
+        LongwatchConfig c = read(Map.of());
+        assertEquals(LongwatchConfig.defaults(), c);
+        assertEquals("dev", c.stage());
+        assertTrue(c.onDemandStream());
+        assertEquals(60, c.batchingWindowSeconds());
+        assertEquals(Optional.empty(), c.alarmEmail());
+        assertEquals(RetentionDays.ONE_MONTH, c.logRetention());
+    }
+
+    @Test
+    void commandLineStringsAreReadAsNumbers() {
+        LongwatchConfig c = read(Map.of("kinesisShards", "4", "batchingWindowSeconds", " 5 ", "alarmEmail", " "));
+        assertEquals(4, c.kinesisShards());
+        assertEquals(5, c.batchingWindowSeconds());
+        assertEquals(Optional.empty(), c.alarmEmail(), "a blank e-mail means none");
+    }
+
+    @Test
+    void aBadValueNamesTheKeyTheValueAndWhatIsAllowed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> read(Map.of("kinesisShards", "-1")));
+        assertTrue(e.getMessage().contains("'kinesisShards' is '-1'") && e.getMessage().contains("between 0 and 500"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> read(Map.of("batchingWindowSeconds", "a minute")));
+        assertTrue(e.getMessage().contains("'batchingWindowSeconds'") && e.getMessage().contains("whole number"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> read(Map.of("stage", "Prod_1")));
+        assertTrue(e.getMessage().contains("'stage'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> read(Map.of("alarmEmail", "ops")));
+        assertTrue(e.getMessage().contains("'alarmEmail'"), e.getMessage());
+    }
+
+    @Test
+    void logRetentionMustBeAPeriodCloudWatchAccepts() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> read(Map.of("logRetentionDays", 31)));
+        assertTrue(e.getMessage().contains("30") && e.getMessage().contains("60"), e.getMessage());
+        assertEquals(RetentionDays.ONE_YEAR, read(Map.of("logRetentionDays", 365)).logRetention());
+        assertEquals(RetentionDays.INFINITE, read(Map.of("logRetentionDays", 0)).logRetention());
+    }
+
+    @Test
+    void recordsCannotBeRetriedLongerThanTheStreamKeepsThem() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> read(Map.of("rollupMaxRecordAgeHours", 30)));
+        assertTrue(e.getMessage().contains("streamRetentionHours"), e.getMessage());
+        assertEquals(30, read(Map.of("rollupMaxRecordAgeHours", 30, "streamRetentionHours", 48))
+                .rollupMaxRecordAgeHours());
+    }
+
+    @Test
+    void onlyTheProdStageIsProduction() {
+        assertTrue(read(Map.of("stage", "prod")).production());
+        assertEquals(false, read(Map.of("stage", "production-test")).production());
+    }
+
+    @Test
+    void aMissingFunctionsJarSaysHowToBuildIt() {
+        FunctionSettings s = new FunctionSettings(Path.of("target/no-such.jar"), RetentionDays.ONE_DAY,
+                RemovalPolicy.DESTROY);
+        IllegalStateException e = assertThrows(IllegalStateException.class, s::code);
+        assertTrue(e.getMessage().contains("./mvnw -pl functions -am package"), e.getMessage());
+    }
+}
