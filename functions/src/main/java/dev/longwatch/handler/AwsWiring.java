@@ -1,6 +1,7 @@
 package dev.longwatch.handler;
 
 import dev.longwatch.aws.dynamodb.DynamoDbApiKeyStore;
+import dev.longwatch.aws.dynamodb.DynamoDbCompactionStateStore;
 import dev.longwatch.aws.dynamodb.DynamoDbEventStore;
 import dev.longwatch.aws.dynamodb.DynamoDbRollupStore;
 import dev.longwatch.aws.dynamodb.DynamoDbSeriesIndex;
@@ -11,7 +12,9 @@ import dev.longwatch.core.auth.ApiKeys;
 import dev.longwatch.core.events.EventStore;
 import dev.longwatch.core.ingest.IngestService;
 import dev.longwatch.core.query.QueryService;
+import dev.longwatch.core.rollup.Retention;
 import dev.longwatch.core.rollup.RollupService;
+import dev.longwatch.core.rollup.compact.CompactorService;
 import dev.longwatch.core.telemetry.PlatformMetrics;
 import dev.longwatch.model.IngestLimits;
 import dev.longwatch.model.Payloads;
@@ -38,12 +41,41 @@ final class AwsWiring {
     private final IngestLimits limits = IngestLimits.DEFAULT;
     private final PlatformMetrics metrics;
     private final TableNames tables;
+    private final Retention retention;
     private DynamoDbClient dynamo;
 
     private AwsWiring(Map<String, String> env) {
         this.env = env;
         this.metrics = new EmfMetrics(env.getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "longwatch"), System.out, clock);
         this.tables = TableNames.fromEnvironment(env);
+        this.retention = retention(env);
+    }
+
+    /** {@code LONGWATCH_RETENTION_MINUTE_DAYS}, {@code _HOUR_DAYS}, {@code _DAY_DAYS}; defaults where unset. */
+    static Retention retention(Map<String, String> env) {
+        try {
+            return Retention.ofDays(days(env, "LONGWATCH_RETENTION_MINUTE_DAYS"),
+                    days(env, "LONGWATCH_RETENTION_HOUR_DAYS"), days(env, "LONGWATCH_RETENTION_DAY_DAYS"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("invalid retention settings: " + e.getMessage(), e);
+        }
+    }
+
+    private static Long days(Map<String, String> env, String variable) {
+        String v = env.get(variable);
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        try {
+            long d = Long.parseLong(v.trim());
+            if (d < 1) {
+                throw new NumberFormatException();
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("environment variable " + variable + " must be a whole number of days "
+                    + "(at least 1), got \"" + v + "\"");
+        }
     }
 
     static AwsWiring get() {
@@ -90,6 +122,18 @@ final class AwsWiring {
         return TableNames.required(tables.apiKeys(), "LONGWATCH_API_KEYS_TABLE");
     }
 
+    private String stateTable() {
+        return TableNames.required(tables.state(), "LONGWATCH_STATE_TABLE");
+    }
+
+    private DynamoDbRollupStore rollupStore() {
+        return new DynamoDbRollupStore(dynamo(), rollupsTable(), metrics, retention);
+    }
+
+    private DynamoDbCompactionStateStore compactionState() {
+        return new DynamoDbCompactionStateStore(dynamo(), stateTable(), metrics);
+    }
+
     private Payloads payloads() {
         return new Payloads(limits, clock, () -> UUID.randomUUID().toString());
     }
@@ -108,15 +152,20 @@ final class AwsWiring {
     }
 
     RollupService rollupService() {
-        return new RollupService(new StreamRecords(payloads()),
-                new DynamoDbRollupStore(dynamo(), rollupsTable(), metrics),
+        return new RollupService(new StreamRecords(payloads()), rollupStore(),
                 new DynamoDbSeriesIndex(dynamo(), seriesTable(), metrics),
-                new DynamoDbEventStore(dynamo(), eventsTable(), metrics), metrics, clock, 32);
+                new DynamoDbEventStore(dynamo(), eventsTable(), metrics), compactionState(), retention, metrics,
+                clock, 32);
     }
 
     QueryService queryService() {
-        return new QueryService(new DynamoDbSeriesIndex(dynamo(), seriesTable(), metrics),
-                new DynamoDbRollupStore(dynamo(), rollupsTable(), metrics), clock, 32);
+        return new QueryService(new DynamoDbSeriesIndex(dynamo(), seriesTable(), metrics), rollupStore(),
+                compactionState(), retention, clock, 32);
+    }
+
+    CompactorService compactorService() {
+        return new CompactorService(new DynamoDbSeriesIndex(dynamo(), seriesTable(), metrics), rollupStore(),
+                compactionState(), retention, metrics, clock, CompactorService.Limits.DEFAULT);
     }
 
     EventStore eventStore() {

@@ -104,6 +104,11 @@ public final class HttpQueryRequestHandler implements RequestHandler<APIGatewayV
             g.writeNumberField("from", r.from());
             g.writeNumberField("to", r.to());
             g.writeNumberField("step", r.step());
+            g.writeArrayFieldStart("tiers");
+            for (String tier : r.tiers()) {
+                g.writeString(tier);
+            }
+            g.writeEndArray();
             g.writeArrayFieldStart("series");
             for (QueryResult.ResultSeries s : r.series()) {
                 g.writeStartObject();

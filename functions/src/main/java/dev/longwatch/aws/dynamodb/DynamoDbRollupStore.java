@@ -1,11 +1,13 @@
 package dev.longwatch.aws.dynamodb;
 
+import dev.longwatch.core.rollup.Retention;
 import dev.longwatch.core.rollup.RollupStore;
 import dev.longwatch.core.rollup.Slab;
 import dev.longwatch.core.rollup.SlabCodec;
 import dev.longwatch.core.rollup.SlabKey;
 import dev.longwatch.core.rollup.Tier;
 import dev.longwatch.core.telemetry.PlatformMetrics;
+import dev.longwatch.model.Aggregate;
 import dev.longwatch.model.MetricType;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -25,18 +27,26 @@ import java.util.Map;
 
 /**
  * Rollup slabs in DynamoDB. Item: {@code pk} = tenant/seriesId, {@code sk} = tier#start, {@code t} = type,
- * {@code d} = slots ({@link SlabCodec}), {@code w} = shard watermarks, {@code v} = version.
+ * {@code d} = slots ({@link SlabCodec}), {@code w} = shard watermarks, {@code v} = version, {@code ttl} = when
+ * DynamoDB deletes it (epoch seconds: slab end + the tier's retention). Hour and day slabs may also have
+ * {@code x} and {@code xw}: the slots and watermarks of points written to them directly (see {@link Slab}).
  * Every write is conditional on the version that was read.
  */
 public final class DynamoDbRollupStore implements RollupStore {
     private final DynamoDbClient ddb;
     private final String table;
     private final PlatformMetrics metrics;
+    private final Retention retention;
 
     public DynamoDbRollupStore(DynamoDbClient ddb, String table, PlatformMetrics metrics) {
+        this(ddb, table, metrics, Retention.DEFAULTS);
+    }
+
+    public DynamoDbRollupStore(DynamoDbClient ddb, String table, PlatformMetrics metrics, Retention retention) {
         this.ddb = ddb;
         this.table = table;
         this.metrics = metrics;
+        this.retention = retention;
     }
 
     @Override
@@ -58,15 +68,18 @@ public final class DynamoDbRollupStore implements RollupStore {
     @Override
     public boolean put(Slab slab) {
         SlabKey k = slab.key();
-        Map<String, AttributeValue> w = new HashMap<>();
-        slab.watermarks().forEach((shard, seq) -> w.put(shard, AttributeValue.fromS(seq)));
-        Map<String, AttributeValue> item = Map.of(
-                "pk", AttributeValue.fromS(k.seriesId()),
-                "sk", AttributeValue.fromS(k.sortKey()),
-                "t", AttributeValue.fromS(k.type().wireName()),
-                "d", AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(SlabCodec.encode(slab))),
-                "w", AttributeValue.fromM(w),
-                "v", AttributeValue.fromN(Long.toString(slab.version())));
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("pk", AttributeValue.fromS(k.seriesId()));
+        item.put("sk", AttributeValue.fromS(k.sortKey()));
+        item.put("t", AttributeValue.fromS(k.type().wireName()));
+        item.put("d", AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(SlabCodec.encode(slab))));
+        item.put("w", watermarks(slab.watermarks()));
+        item.put("v", AttributeValue.fromN(Long.toString(slab.version())));
+        item.put("ttl", AttributeValue.fromN(Long.toString(retention.ttlSeconds(k))));
+        if (slab.direct() != null) {
+            item.put("x", AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(SlabCodec.encode(k, slab.direct()))));
+            item.put("xw", watermarks(slab.directWatermarks()));
+        }
         PutItemRequest.Builder req = PutItemRequest.builder().tableName(table).item(item)
                 .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
         if (slab.version() <= 1) {
@@ -86,6 +99,11 @@ public final class DynamoDbRollupStore implements RollupStore {
 
     @Override
     public List<Slab> range(SlabKey first, long toStart) {
+        return range(first, toStart, false);
+    }
+
+    @Override
+    public List<Slab> range(SlabKey first, long toStart, boolean consistent) {
         List<Slab> out = new ArrayList<>();
         Map<String, AttributeValue> startKey = null;
         do {
@@ -95,6 +113,7 @@ public final class DynamoDbRollupStore implements RollupStore {
                             ":pk", AttributeValue.fromS(first.seriesId()),
                             ":a", AttributeValue.fromS(first.sortKey()),
                             ":b", AttributeValue.fromS(SlabKey.sortKey(first.tier(), toStart))))
+                    .consistentRead(consistent)
                     .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
             if (startKey != null) {
                 q.exclusiveStartKey(startKey);
@@ -111,24 +130,34 @@ public final class DynamoDbRollupStore implements RollupStore {
         return out;
     }
 
-    private static Slab fromItem(SlabKey k, Map<String, AttributeValue> item) {
-        Map<String, String> w = new HashMap<>();
-        AttributeValue wm = item.get("w");
-        if (wm != null && wm.hasM()) {
-            wm.m().forEach((shard, seq) -> w.put(shard, seq.s()));
+    private static AttributeValue watermarks(Map<String, String> marks) {
+        Map<String, AttributeValue> m = new HashMap<>();
+        marks.forEach((shard, seq) -> m.put(shard, AttributeValue.fromS(seq)));
+        return AttributeValue.fromM(m);
+    }
+
+    private static Map<String, String> watermarks(AttributeValue attribute) {
+        Map<String, String> out = new HashMap<>();
+        if (attribute != null && attribute.hasM()) {
+            attribute.m().forEach((shard, seq) -> out.put(shard, seq.s()));
         }
+        return out;
+    }
+
+    private static Slab fromItem(SlabKey k, Map<String, AttributeValue> item) {
         long version = Long.parseLong(item.get("v").n());
-        return new Slab(k, SlabCodec.decode(k, item.get("d").b().asByteArrayUnsafe()), w, version);
+        AttributeValue x = item.get("x");
+        Aggregate[] direct = x == null ? null : SlabCodec.decode(k, x.b().asByteArrayUnsafe());
+        return new Slab(k, SlabCodec.decode(k, item.get("d").b().asByteArrayUnsafe()), watermarks(item.get("w")),
+                direct, watermarks(item.get("xw")), version);
     }
 
     /** Tier of a sort key, for readers that scan across tiers. */
     static Tier tierOf(String sortKey) {
-        String prefix = sortKey.substring(0, sortKey.indexOf('#'));
-        for (Tier t : Tier.values()) {
-            if (t.prefix().equals(prefix)) {
-                return t;
-            }
+        try {
+            return Tier.ofPrefix(sortKey.substring(0, sortKey.indexOf('#')));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("unknown tier in sort key " + sortKey);
         }
-        throw new IllegalStateException("unknown tier in sort key " + sortKey);
     }
 }

@@ -20,12 +20,14 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The series catalogue in one table with two kinds of item:
+ * The series catalogue in one table with three kinds of item:
+ * tenant ({@code pk} = {@code #tenants}, {@code sk} = tenant; tenant ids never contain {@code #}),
  * metric ({@code pk} = tenant, {@code sk} = metric name, {@code t} = type) and
  * series ({@code pk} = tenant#metric, {@code sk} = series id, {@code t} = type, {@code tags} = map).
  * Items are fully determined by the series, so registering is a plain idempotent batch put.
  */
 public final class DynamoDbSeriesIndex implements SeriesIndex {
+    static final String TENANTS = "#tenants";
     private final DynamoDbClient ddb;
     private final String table;
     private final PlatformMetrics metrics;
@@ -40,6 +42,9 @@ public final class DynamoDbSeriesIndex implements SeriesIndex {
     public void register(Collection<SeriesDescriptor> series) {
         Map<String, Map<String, AttributeValue>> items = new LinkedHashMap<>();
         for (SeriesDescriptor d : series) {
+            items.putIfAbsent(TENANTS + "|" + d.tenant(), Map.of(
+                    "pk", AttributeValue.fromS(TENANTS),
+                    "sk", AttributeValue.fromS(d.tenant())));
             items.putIfAbsent(d.tenant() + "|" + d.metric(), Map.of(
                     "pk", AttributeValue.fromS(d.tenant()),
                     "sk", AttributeValue.fromS(d.metric()),
@@ -73,6 +78,13 @@ public final class DynamoDbSeriesIndex implements SeriesIndex {
             }
             out.add(new SeriesDescriptor(tenant, metric, type(item), Tags.of(tags), item.get("sk").s()));
         });
+        return out;
+    }
+
+    @Override
+    public List<String> tenants() {
+        List<String> out = new ArrayList<>();
+        query(TENANTS, item -> out.add(item.get("sk").s()));
         return out;
     }
 

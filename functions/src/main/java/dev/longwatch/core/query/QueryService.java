@@ -1,5 +1,8 @@
 package dev.longwatch.core.query;
 
+import dev.longwatch.core.rollup.CompactionProgress;
+import dev.longwatch.core.rollup.CompactionStateStore;
+import dev.longwatch.core.rollup.Retention;
 import dev.longwatch.core.rollup.RollupStore;
 import dev.longwatch.core.rollup.Slab;
 import dev.longwatch.core.rollup.SlabKey;
@@ -24,25 +27,47 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 
-/** Answers metric queries from the rollups, and lists metrics and their tags. Always within one tenant. */
+/**
+ * Answers metric queries from the rollups, and lists metrics and their tags. Always within one tenant.
+ *
+ * <p>The step picks the tier (whole days: days; whole hours: hours; else minutes) and the range is stitched
+ * from at most three segments, oldest first: days, hours, minutes. A coarser tier is read where the finer one
+ * has expired (before {@link Retention#floor}); a finer tier is read where the coarser one is not compacted
+ * yet (from the tenant's {@link CompactionProgress}). Segment boundaries fall on slot boundaries of both
+ * tiers, so no slot is counted twice. The result names the tiers read ({@link QueryResult#tiers()}).
+ */
 public final class QueryService {
     /** Points one series of an answer may have. */
     public static final int MAX_POINTS = 11_000;
     /** Series one query may read (after filters). */
     public static final int MAX_SERIES = 2_000;
-    /** Rollup items one query may read; keeps a query's cost and latency bounded. */
+    /** Rollup items one query may read (each tier counted by its own slab size); bounds cost and latency. */
     public static final long MAX_SLAB_READS = 500_000;
     /** Distinct values listed per tag key by the tags endpoint. */
     public static final int MAX_TAG_VALUES = 1_000;
 
     private final SeriesIndex index;
     private final RollupStore store;
+    /** Null: nothing counts as compacted (the hour and day tiers are read only beyond the finer retention). */
+    private final CompactionStateStore compaction;
+    private final Retention retention;
     private final Clock clock;
     private final int readConcurrency;
 
+    /** One stretch of the range read from one tier: slots starting in [start, end). */
+    record Segment(Tier tier, long start, long end) {
+    }
+
     public QueryService(SeriesIndex index, RollupStore store, Clock clock, int readConcurrency) {
+        this(index, store, null, Retention.DEFAULTS, clock, readConcurrency);
+    }
+
+    public QueryService(SeriesIndex index, RollupStore store, CompactionStateStore compaction, Retention retention,
+                        Clock clock, int readConcurrency) {
         this.index = index;
         this.store = store;
+        this.compaction = compaction;
+        this.retention = retention;
         this.clock = clock;
         this.readConcurrency = readConcurrency;
     }
@@ -68,7 +93,14 @@ public final class QueryService {
         long s;
         if (step == null) {
             long points = 1440;
-            s = Math.max(minute, ((t - f) / points + minute - 1) / minute * minute);
+            s = Math.max(minute, roundUp((t - f) / points, minute));
+            // A step above an hour (a day) becomes whole hours (days), so it reads the coarser tier.
+            if (s > Tier.HOUR.slotMillis()) {
+                s = roundUp(s, Tier.HOUR.slotMillis());
+            }
+            if (s > Tier.DAY.slotMillis()) {
+                s = roundUp(s, Tier.DAY.slotMillis());
+            }
         } else {
             s = TimeExpressions.parseDuration(step, "step").toMillis();
             if (s < minute || s % minute != 0) {
@@ -94,6 +126,45 @@ public final class QueryService {
         return new QueryRequest(metric, List.copyOf(parsed), List.copyOf(keys), a, f, t, s);
     }
 
+    private static long roundUp(long value, long unit) {
+        return (value + unit - 1) / unit * unit;
+    }
+
+    /** The tier a step reads: days for whole days, hours for whole hours, else minutes. */
+    public static Tier tierFor(long step) {
+        if (step % Tier.DAY.slotMillis() == 0) {
+            return Tier.DAY;
+        }
+        return step % Tier.HOUR.slotMillis() == 0 ? Tier.HOUR : Tier.MINUTE;
+    }
+
+    /**
+     * The segments of [from, to) for {@code preferred}, oldest first. Minutes are read from the minute floor
+     * on, or for an hour or day step only where hours are not compacted yet; days before the hour floor, or
+     * for a day step wherever days are compacted; hours in between.
+     */
+    List<Segment> plan(Tier preferred, long from, long to, long now, CompactionProgress progress) {
+        long hourDone = progress == null ? Long.MIN_VALUE : progress.hourDone();
+        long dayDone = progress == null ? Long.MIN_VALUE : progress.dayDone();
+        long minuteFloor = retention.floor(Tier.MINUTE, now);
+        long hourFloor = retention.floor(Tier.HOUR, now);
+        long minutesFrom = preferred == Tier.MINUTE ? minuteFloor : Math.max(hourDone, minuteFloor);
+        long hoursFrom = Math.min(minutesFrom, preferred == Tier.DAY ? Math.max(dayDone, hourFloor) : hourFloor);
+        long start = preferred.slotStart(from);
+        List<Segment> out = new ArrayList<>(3);
+        addSegment(out, Tier.DAY, start, Math.min(to, hoursFrom));
+        addSegment(out, Tier.HOUR, Math.max(start, hoursFrom), Math.min(to, minutesFrom));
+        addSegment(out, Tier.MINUTE, Math.max(start, minutesFrom), to);
+        return out;
+    }
+
+    private static void addSegment(List<Segment> out, Tier tier, long start, long end) {
+        long s = tier.slotStart(start); // the slot containing the start of the range is included
+        if (s < end) {
+            out.add(new Segment(tier, s, end));
+        }
+    }
+
     public QueryResult query(String tenant, QueryRequest q) {
         List<SeriesDescriptor> matching = index.series(tenant, q.metric()).stream()
                 .filter(d -> q.filters().stream().allMatch(f -> f.matches(d.tags())))
@@ -110,9 +181,14 @@ public final class QueryService {
                 }
             }
         }
+        long now = clock.millis();
+        CompactionProgress progress = compaction == null ? null : compaction.progress(tenant).orElse(null);
+        List<Segment> segments = plan(tierFor(q.step()), q.from(), q.to(), now, progress);
         long reads = 0;
         for (SeriesDescriptor d : matching) {
-            reads += (q.to() - q.from()) / Tier.MINUTE.slabMillis(d.type()) + 1;
+            for (Segment seg : segments) {
+                reads += (seg.end() - seg.start()) / seg.tier().slabMillis(d.type()) + 1;
+            }
         }
         if (reads > MAX_SLAB_READS) {
             throw new PayloadException("from", "this query would read " + reads + " rollup items; at most "
@@ -120,22 +196,25 @@ public final class QueryService {
         }
 
         Map<Tags, TreeMap<Long, Aggregate>> groups = new TreeMap<>(QueryService::compareTags);
-        List<List<Slab>> read = readAll(matching, q);
+        List<List<List<Slab>>> read = readAll(matching, segments);
         for (int i = 0; i < matching.size(); i++) {
             Tags group = matching.get(i).tags().select(q.groupBy());
             TreeMap<Long, Aggregate> buckets = groups.computeIfAbsent(group, g -> new TreeMap<>());
-            for (Slab slab : read.get(i)) {
-                Aggregate[] slots = slab.slots();
-                for (int j = 0; j < slots.length; j++) {
-                    if (slots[j] == null) {
-                        continue;
+            for (int k = 0; k < segments.size(); k++) {
+                Segment seg = segments.get(k);
+                for (Slab slab : read.get(i).get(k)) {
+                    Aggregate[] slots = slab.merged();
+                    for (int j = 0; j < slots.length; j++) {
+                        if (slots[j] == null) {
+                            continue;
+                        }
+                        long time = slab.key().start() + j * seg.tier().slotMillis();
+                        if (time < seg.start() || time >= seg.end()) {
+                            continue;
+                        }
+                        long bucket = Math.floorDiv(time, q.step()) * q.step();
+                        buckets.computeIfAbsent(bucket, b -> new Aggregate()).merge(slots[j]);
                     }
-                    long time = slab.key().start() + j * Tier.MINUTE.slotMillis();
-                    if (time < q.from() - Math.floorMod(q.from(), Tier.MINUTE.slotMillis()) || time >= q.to()) {
-                        continue;
-                    }
-                    long bucket = Math.floorDiv(time, q.step()) * q.step();
-                    buckets.computeIfAbsent(bucket, b -> new Aggregate()).merge(slots[j]);
                 }
             }
         }
@@ -155,7 +234,8 @@ public final class QueryService {
             }
             out.add(new QueryResult.ResultSeries(g.getKey().asMap(), times, values));
         }
-        return new QueryResult(q.metric(), q.agg().wireName(), q.from(), q.to(), q.step(), out);
+        List<String> tiers = segments.stream().map(seg -> seg.tier().wireName()).toList();
+        return new QueryResult(q.metric(), q.agg().wireName(), q.from(), q.to(), q.step(), tiers, out);
     }
 
     /**
@@ -179,26 +259,35 @@ public final class QueryService {
         return Boolean.compare(i.hasNext(), j.hasNext());
     }
 
-    private List<List<Slab>> readAll(List<SeriesDescriptor> series, QueryRequest q) {
+    /** Per series, per segment: the slabs read. */
+    private List<List<List<Slab>>> readAll(List<SeriesDescriptor> series, List<Segment> segments) {
         Semaphore permits = new Semaphore(readConcurrency);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<List<Slab>>> futures = new ArrayList<>();
+            List<List<Future<List<Slab>>>> futures = new ArrayList<>();
             for (SeriesDescriptor d : series) {
-                long first = Tier.MINUTE.slabStart(q.from(), d.type());
-                long last = Tier.MINUTE.slabStart(q.to() - 1, d.type());
-                SlabKey key = new SlabKey(d.qualifiedId(), Tier.MINUTE, d.type(), first);
-                futures.add(pool.submit(() -> {
-                    permits.acquire();
-                    try {
-                        return store.range(key, last);
-                    } finally {
-                        permits.release();
-                    }
-                }));
+                List<Future<List<Slab>>> perSegment = new ArrayList<>(segments.size());
+                for (Segment seg : segments) {
+                    long first = seg.tier().slabStart(seg.start(), d.type());
+                    long last = seg.tier().slabStart(seg.end() - 1, d.type());
+                    SlabKey key = new SlabKey(d.qualifiedId(), seg.tier(), d.type(), first);
+                    perSegment.add(pool.submit(() -> {
+                        permits.acquire();
+                        try {
+                            return store.range(key, last);
+                        } finally {
+                            permits.release();
+                        }
+                    }));
+                }
+                futures.add(perSegment);
             }
-            List<List<Slab>> out = new ArrayList<>(futures.size());
-            for (Future<List<Slab>> f : futures) {
-                out.add(f.get());
+            List<List<List<Slab>>> out = new ArrayList<>(futures.size());
+            for (List<Future<List<Slab>>> perSegment : futures) {
+                List<List<Slab>> slabs = new ArrayList<>(perSegment.size());
+                for (Future<List<Slab>> f : perSegment) {
+                    slabs.add(f.get());
+                }
+                out.add(slabs);
             }
             return out;
         } catch (InterruptedException e) {

@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,6 +38,12 @@ import java.util.concurrent.Semaphore;
  *
  * <p>A record that cannot be read (a tenant's producer wrote garbage to the stream) is counted, logged and
  * skipped: it must never block the shard.
+ *
+ * <p>Points go to the minute tier while their hour is within the minute retention, else straight into the
+ * hour tier (and beyond the hour retention into the day tier), as {@link Retention#baseTier} decides. When a
+ * write lands in an hour or day the compactor has already claimed, a recompute request is recorded after the
+ * write ({@link LateArrivals}); a redelivered batch asks again, so a failure to ask is retried like a failed
+ * write.
  */
 public final class RollupService {
     private static final Log LOG = Log.get(RollupService.class);
@@ -54,6 +61,9 @@ public final class RollupService {
 
     private final StreamRecords decoder;
     private final RollupStore store;
+    private final Retention retention;
+    /** Null without compaction (tests of the minute tier alone). */
+    private final LateArrivals late;
     private final SeriesIndex seriesIndex;
     private final EventStore eventStore;
     private final PlatformMetrics metrics;
@@ -62,10 +72,19 @@ public final class RollupService {
     /** Series already registered by this process: saves a conditional write per series per batch. */
     private final Set<String> knownSeries = Collections.newSetFromMap(new ConcurrentHashMap<>());
 
+    /** Without compaction state: writes rollups only, records no recompute requests (tests of the minute tier). */
     public RollupService(StreamRecords decoder, RollupStore store, SeriesIndex seriesIndex, EventStore eventStore,
                          PlatformMetrics metrics, Clock clock, int writeConcurrency) {
+        this(decoder, store, seriesIndex, eventStore, null, Retention.DEFAULTS, metrics, clock, writeConcurrency);
+    }
+
+    public RollupService(StreamRecords decoder, RollupStore store, SeriesIndex seriesIndex, EventStore eventStore,
+                         CompactionStateStore compaction, Retention retention, PlatformMetrics metrics, Clock clock,
+                         int writeConcurrency) {
         this.decoder = decoder;
         this.store = store;
+        this.retention = retention;
+        this.late = compaction == null ? null : new LateArrivals(compaction, metrics);
         this.seriesIndex = seriesIndex;
         this.eventStore = eventStore;
         this.metrics = metrics;
@@ -80,6 +99,7 @@ public final class RollupService {
     private static final class SlabWork {
         final SlabKey key;
         final List<Contribution> contributions = new ArrayList<>(2);
+        volatile boolean failed;
 
         SlabWork(SlabKey key) {
             this.key = key;
@@ -87,7 +107,10 @@ public final class RollupService {
     }
 
     public BatchOutcome apply(List<IncomingRecord> batch) {
+        long now = clock.millis();
         Map<SlabKey, SlabWork> work = new LinkedHashMap<>();
+        Set<String> tenants = new LinkedHashSet<>();
+        long[] expired = new long[1];
         Map<String, SeriesDescriptor> seenSeries = new LinkedHashMap<>();
         List<EventStore.TenantEvent> events = new ArrayList<>();
         List<String> eventSequences = new ArrayList<>();
@@ -114,11 +137,12 @@ public final class RollupService {
             }
             switch (decoded.record()) {
                 case StreamRecord.Metrics m -> {
+                    tenants.add(m.tenant());
                     for (Series s : m.series()) {
                         SeriesKey key = s.key(m.tenant());
                         SeriesDescriptor d = SeriesDescriptor.of(key);
                         seenSeries.putIfAbsent(d.qualifiedId(), d);
-                        split(r, d, s, work);
+                        expired[0] += split(r, d, s, work, now);
                     }
                 }
                 case StreamRecord.Events e -> {
@@ -137,6 +161,18 @@ public final class RollupService {
             } catch (RuntimeException e) {
                 LOG.error("storing events failed; the records will be redelivered", e, "events", events.size());
                 failed.addAll(eventSequences);
+            }
+        }
+
+        if (late != null && !tenants.isEmpty()) {
+            try {
+                late.ensureStarted(tenants, now);
+            } catch (RuntimeException e) {
+                // Without progress a late write could not be recognised: retry the whole batch.
+                LOG.error("starting compaction progress failed; the batch will be redelivered", e,
+                        "tenants", tenants.size());
+                batch.forEach(r -> failed.add(r.sequenceNumber()));
+                return outcome(failed, 0, 0, 0, unreadable);
             }
         }
 
@@ -160,6 +196,17 @@ public final class RollupService {
         long[] applied = new long[1];
         long[] skipped = new long[1];
         int writes = writeAll(work, failed, applied, skipped);
+        if (late != null) {
+            List<SlabWork> written = work.values().stream().filter(w -> !w.failed).toList();
+            try {
+                late.afterWrite(written.stream().map(w -> w.key).toList(), now);
+            } catch (RuntimeException e) {
+                // The slabs are written; the redelivered records are skipped by watermark and ask again.
+                LOG.error("recording recompute requests failed; the records will be redelivered", e,
+                        "slabs", written.size());
+                written.forEach(w -> w.contributions.forEach(c -> failed.add(c.sequence())));
+            }
+        }
 
         if (oldestArrival != Long.MAX_VALUE) {
             metrics.gauge("StreamLagMillis", Math.max(0, clock.millis() - oldestArrival));
@@ -168,6 +215,9 @@ public final class RollupService {
         metrics.count("PointsSkippedAsDuplicate", skipped[0]);
         metrics.count("RollupWrites", writes);
         metrics.count("UnreadableRecords", unreadable);
+        if (expired[0] > 0) {
+            metrics.count("PointsPastRetention", expired[0]);
+        }
         return outcome(failed, applied[0], skipped[0], writes, unreadable);
     }
 
@@ -175,32 +225,48 @@ public final class RollupService {
         return new BatchOutcome(List.copyOf(failed), applied, skipped, writes, unreadable);
     }
 
-    /** Splits one series of one record into per-slab contributions. */
-    private static void split(IncomingRecord r, SeriesDescriptor d, Series s, Map<SlabKey, SlabWork> work) {
+    /**
+     * Splits one series of one record into per-slab contributions, each point into the slab of its base tier.
+     * Returns the points dropped because even the day tier would no longer keep them.
+     */
+    private int split(IncomingRecord r, SeriesDescriptor d, Series s, Map<SlabKey, SlabWork> work, long now) {
         long[] ts = s.timestamps();
         double[] vs = s.values();
-        Map<Long, int[]> bySlab = new LinkedHashMap<>();
+        SlabKey[] keys = new SlabKey[ts.length];
+        Map<SlabKey, int[]> bySlab = new LinkedHashMap<>();
+        int expired = 0;
+        SlabKey previous = null;
         for (int i = 0; i < ts.length; i++) {
-            long start = Tier.MINUTE.slabStart(ts[i], s.type());
-            bySlab.computeIfAbsent(start, k -> new int[]{0})[0]++;
+            if (retention.isExpired(ts[i], now)) {
+                expired++;
+                continue;
+            }
+            Tier tier = retention.baseTier(ts[i], now);
+            long start = tier.slabStart(ts[i], s.type());
+            // Points usually come in time order: reuse the key object of the previous point.
+            SlabKey key = previous != null && previous.tier() == tier && previous.start() == start ? previous
+                    : new SlabKey(d.qualifiedId(), tier, s.type(), start);
+            keys[i] = key;
+            previous = key;
+            bySlab.computeIfAbsent(key, k -> new int[]{0})[0]++;
         }
-        for (Map.Entry<Long, int[]> e : bySlab.entrySet()) {
-            long start = e.getKey();
+        for (Map.Entry<SlabKey, int[]> e : bySlab.entrySet()) {
+            SlabKey key = e.getKey();
             int n = e.getValue()[0];
             long[] t = new long[n];
             double[] v = new double[n];
             int j = 0;
             for (int i = 0; i < ts.length; i++) {
-                if (Tier.MINUTE.slabStart(ts[i], s.type()) == start) {
+                if (keys[i] != null && keys[i].equals(key)) {
                     t[j] = ts[i];
                     v[j] = vs[i];
                     j++;
                 }
             }
-            SlabKey key = new SlabKey(d.qualifiedId(), Tier.MINUTE, s.type(), start);
             work.computeIfAbsent(key, SlabWork::new).contributions.add(
                     new Contribution(r.shardId(), r.sequenceNumber(), t, v, n));
         }
+        return expired;
     }
 
     private int writeAll(Map<SlabKey, SlabWork> work, Set<String> failed, long[] applied, long[] skipped) {
@@ -212,7 +278,10 @@ public final class RollupService {
             loaded = store.load(work.keySet());
         } catch (RuntimeException e) {
             LOG.error("reading rollups failed; the batch will be redelivered", e, "slabs", work.size());
-            work.values().forEach(w -> w.contributions.forEach(c -> failed.add(c.sequence())));
+            work.values().forEach(w -> {
+                w.failed = true;
+                w.contributions.forEach(c -> failed.add(c.sequence()));
+            });
             return 0;
         }
         Semaphore permits = new Semaphore(writeConcurrency);
@@ -242,6 +311,7 @@ public final class RollupService {
                     Throwable cause = e.getCause() != null ? e.getCause() : e;
                     LOG.error("writing a rollup failed; its records will be redelivered", cause,
                             "slab", w.key.sortKey());
+                    w.failed = true;
                     w.contributions.forEach(c -> failed.add(c.sequence()));
                 }
             }
@@ -256,6 +326,7 @@ public final class RollupService {
             if (slab == null) {
                 slab = Slab.empty(w.key);
             }
+            slab = slab.withDirect(); // hour and day slabs take the rollup's points in their direct slots
             int appliedPoints = 0;
             int skippedPoints = 0;
             Map<String, String> highest = new LinkedHashMap<>();

@@ -21,4 +21,12 @@ public interface RollupStore {
 
     /** All slabs of one series and tier whose start lies in [fromStart, toStart], in time order. */
     List<Slab> range(SlabKey first, long toStart);
+
+    /**
+     * {@link #range}, strongly consistent when {@code consistent} (the compactor reads the sources of a
+     * recomputation this way). A store whose reads are always consistent may keep this default.
+     */
+    default List<Slab> range(SlabKey first, long toStart, boolean consistent) {
+        return range(first, toStart);
+    }
 }

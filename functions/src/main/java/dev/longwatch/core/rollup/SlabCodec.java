@@ -13,7 +13,8 @@ import java.nio.ByteBuffer;
  * per present slot: varint count | f64 sum | f64 min | f64 max | f64 last | varint lastTime - slotStart
  *                   | varint sketchLength | sketch (DDSketch binary encoding; length 0 = none)
  * </pre>
- * About 40 bytes a slot, so a 10-slot slab stays well under the 1 KB of one write unit.
+ * About 40 bytes a slot, so a 10-slot minute slab, a 12-slot hour slab and a 16-slot day slab all stay under
+ * the 1 KB of one write unit (item size measured in {@code SlabSizeTest}).
  */
 public final class SlabCodec {
     private static final int VERSION = 1;
@@ -22,7 +23,11 @@ public final class SlabCodec {
     }
 
     public static byte[] encode(Slab slab) {
-        Aggregate[] slots = slab.slots();
+        return encode(slab.key(), slab.slots());
+    }
+
+    /** Encodes any slot array of the slab {@code key} (the derived or the direct slots of an hour or day slab). */
+    public static byte[] encode(SlabKey key, Aggregate[] slots) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(16 + slots.length * 40);
         out.write(VERSION);
         out.write(slots.length);
@@ -33,7 +38,7 @@ public final class SlabCodec {
             }
         }
         writeInt(out, bitmap);
-        long slotMillis = slab.key().tier().slotMillis();
+        long slotMillis = key.tier().slotMillis();
         for (int i = 0; i < slots.length; i++) {
             if ((bitmap & (1 << i)) == 0) {
                 continue;
@@ -44,7 +49,7 @@ public final class SlabCodec {
             writeDouble(out, a.min());
             writeDouble(out, a.max());
             writeDouble(out, a.last());
-            writeVarLong(out, a.lastTime() - (slab.key().start() + i * slotMillis));
+            writeVarLong(out, a.lastTime() - (key.start() + i * slotMillis));
             byte[] sketch = a.sketchBytes();
             writeVarLong(out, sketch == null ? 0 : sketch.length);
             if (sketch != null) {

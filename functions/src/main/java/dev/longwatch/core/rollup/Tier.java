@@ -2,14 +2,23 @@ package dev.longwatch.core.rollup;
 
 import dev.longwatch.model.MetricType;
 
+import java.util.Locale;
+import java.util.Optional;
+
 /**
  * A rollup resolution. Items ("slabs") hold several consecutive slots of one series, so a 60-second
  * Kinesis batch usually costs one write per series rather than one per series-minute. Distributions
- * carry a sketch per slot and so get one slot per slab to stay under 1 KB (one write unit).
- * The hour and day tiers of the long-term storage work use the same layout with their own prefixes.
+ * carry a sketch per slot and so get one slot per slab. Scalar slabs are sized to stay under 1 KB, one
+ * write unit (measured in {@code SlabSizeTest}): 10 minutes, 12 hours (two slabs a UTC day), 16 days.
+ * All tiers live in the rollups table; the sort key prefix names the tier ({@code M#}, {@code H#}, {@code D#}).
+ *
+ * <p>A finer tier's slab never straddles a slot of the next coarser tier (10 minutes divide an hour, 12 hours
+ * a day), so an hour slot is recomputed from whole minute slabs and a day slot from whole hour slabs.
  */
 public enum Tier {
-    MINUTE("M", 60_000L, 10);
+    MINUTE("M", 60_000L, 10),
+    HOUR("H", 3_600_000L, 12),
+    DAY("D", 86_400_000L, 16);
 
     private final String prefix;
     private final long slotMillis;
@@ -23,6 +32,11 @@ public enum Tier {
 
     public String prefix() {
         return prefix;
+    }
+
+    /** The name in the query API's {@code tiers} field: {@code minute}, {@code hour}, {@code day}. */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
     }
 
     public long slotMillis() {
@@ -43,5 +57,24 @@ public enum Tier {
 
     public long slotStart(long time) {
         return Math.floorDiv(time, slotMillis) * slotMillis;
+    }
+
+    /** The tier this one is recomputed from (empty for minutes, which come from the stream). */
+    public Optional<Tier> finer() {
+        return ordinal() == 0 ? Optional.empty() : Optional.of(values()[ordinal() - 1]);
+    }
+
+    /** The tier recomputed from this one (empty for days). */
+    public Optional<Tier> coarser() {
+        return ordinal() == values().length - 1 ? Optional.empty() : Optional.of(values()[ordinal() + 1]);
+    }
+
+    public static Tier ofPrefix(String prefix) {
+        for (Tier t : values()) {
+            if (t.prefix.equals(prefix)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("unknown tier prefix " + prefix);
     }
 }

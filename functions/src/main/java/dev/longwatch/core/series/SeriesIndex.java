@@ -2,6 +2,7 @@ package dev.longwatch.core.series;
 
 import dev.longwatch.model.MetricType;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
@@ -19,4 +20,16 @@ public interface SeriesIndex {
 
     /** Every series of one metric of one tenant. */
     List<SeriesDescriptor> series(String tenant, String metric);
+
+    /** Every tenant that has registered a series. */
+    List<String> tenants();
+
+    /** Every series of a tenant, across its metrics. */
+    default List<SeriesDescriptor> allSeries(String tenant) {
+        List<SeriesDescriptor> out = new ArrayList<>();
+        for (MetricInfo m : metrics(tenant)) {
+            out.addAll(series(tenant, m.name()));
+        }
+        return out;
+    }
 }
