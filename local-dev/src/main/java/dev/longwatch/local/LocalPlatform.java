@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longwatch.aws.dynamodb.DynamoDbApiKeyStore;
+import dev.longwatch.aws.dynamodb.DynamoDbCompactionStateStore;
 import dev.longwatch.aws.dynamodb.DynamoDbEventStore;
 import dev.longwatch.aws.dynamodb.DynamoDbRollupStore;
 import dev.longwatch.aws.dynamodb.DynamoDbSeriesIndex;
@@ -14,13 +15,16 @@ import dev.longwatch.aws.dynamodb.TableSetup;
 import dev.longwatch.core.auth.ApiKeys;
 import dev.longwatch.core.ingest.IngestService;
 import dev.longwatch.core.query.QueryService;
+import dev.longwatch.core.rollup.Retention;
 import dev.longwatch.core.rollup.RollupService;
+import dev.longwatch.core.rollup.compact.CompactorService;
 import dev.longwatch.core.telemetry.InMemoryMetrics;
 import dev.longwatch.core.telemetry.Log;
 import dev.longwatch.handler.HttpApi;
 import dev.longwatch.handler.HttpIngestRequestHandler;
 import dev.longwatch.handler.HttpQueryRequestHandler;
 import dev.longwatch.handler.KinesisRollupHandler;
+import dev.longwatch.handler.ScheduledCompactorHandler;
 import dev.longwatch.local.stream.LocalStream;
 import dev.longwatch.model.IngestLimits;
 import dev.longwatch.model.Payloads;
@@ -36,8 +40,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -59,6 +67,8 @@ public final class LocalPlatform implements AutoCloseable {
     private final KinesisRollupHandler rollupHandler;
     private final HttpIngestRequestHandler ingestHandler;
     private final HttpQueryRequestHandler queryHandler;
+    private final ScheduledCompactorHandler compactorHandler;
+    private final ScheduledExecutorService compactorTicker;
     private final LocalHttpServer http;
     private final String devApiKey;
 
@@ -77,12 +87,17 @@ public final class LocalPlatform implements AutoCloseable {
         DynamoDbSeriesIndex index = new DynamoDbSeriesIndex(ddb, tables.series(), metrics);
         DynamoDbRollupStore rollups = new DynamoDbRollupStore(ddb, tables.rollups(), metrics);
         DynamoDbEventStore events = new DynamoDbEventStore(ddb, tables.events(), metrics);
+        DynamoDbCompactionStateStore compaction = new DynamoDbCompactionStateStore(ddb, tables.state(), metrics);
+        Retention retention = Retention.DEFAULTS;
         this.rollupHandler = new KinesisRollupHandler(new RollupService(new StreamRecords(payloads), rollups, index,
-                events, metrics, clock, 16), metrics);
+                events, compaction, retention, metrics, clock, 16), metrics);
         this.ingestHandler = new HttpIngestRequestHandler(apiKeys, new IngestService(payloads, stream, metrics), metrics,
                 IngestLimits.DEFAULT.maxBodyBytes());
-        this.queryHandler = new HttpQueryRequestHandler(apiKeys, new QueryService(index, rollups, clock, 16), events,
-                metrics);
+        this.queryHandler = new HttpQueryRequestHandler(apiKeys,
+                new QueryService(index, rollups, compaction, retention, clock, 16), events, metrics);
+        this.compactorHandler = new ScheduledCompactorHandler(new CompactorService(index, rollups, compaction,
+                retention, metrics, clock, CompactorService.Limits.DEFAULT), metrics);
+        this.compactorTicker = startCompactorTicker(options.pollInterval());
         this.devApiKey = ensureDevKey(data);
         this.http = new LocalHttpServer(options.host(), options.port(), this::route, clock);
         stream.start(rollupHandler, options.pollInterval(), MAX_BATCH_RECORDS);
@@ -116,6 +131,32 @@ public final class LocalPlatform implements AutoCloseable {
             total += n;
         }
         return total;
+    }
+
+    /**
+     * Runs the compactor every minute like EventBridge Scheduler does (or at the poll interval when that is
+     * longer: tests set a long one to drive every job by hand).
+     */
+    private ScheduledExecutorService startCompactorTicker(Duration pollInterval) {
+        long every = Math.max(Duration.ofMinutes(1).toMillis(), pollInterval.toMillis());
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "compactor-ticker");
+            t.setDaemon(true);
+            return t;
+        });
+        ticker.scheduleWithFixedDelay(() -> {
+            try {
+                runCompactor();
+            } catch (RuntimeException e) {
+                LOG.error("scheduled compactor run failed; the next run retries", e);
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+        return ticker;
+    }
+
+    /** Runs the compactor now (the same handler EventBridge Scheduler invokes on AWS); returns its report. */
+    public Map<String, Object> runCompactor() {
+        return compactorHandler.handleRequest(Map.of(), null);
     }
 
     /** The dev key: LONGWATCH_DEV_API_KEY if set, else the one kept in the data dir, else a new one. */
@@ -169,6 +210,13 @@ public final class LocalPlatform implements AutoCloseable {
                 int n = runRollups();
                 return LocalHttpServer.json(200, "{\"records\":" + n + "}");
             };
+            case "POST /v1/admin/jobs/compactor/run" -> e -> HttpApi.guarded(() -> {
+                try {
+                    return LocalHttpServer.json(200, JSON.writeValueAsString(runCompactor()));
+                } catch (IOException ex) {
+                    throw new IllegalStateException("cannot write the compactor report", ex);
+                }
+            });
             case "GET /v1/admin/metrics" -> e -> {
                 ObjectNode out = JSON.createObjectNode();
                 ObjectNode counters = out.putObject("counters");
@@ -217,6 +265,7 @@ public final class LocalPlatform implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        compactorTicker.shutdownNow();
         http.close();
         stream.close();
         dynamo.close();

@@ -54,7 +54,7 @@ class DynamoDbSeriesIndexTest {
         index.register(List.of(b, a));
         index.register(List.of(a, a));
 
-        assertEquals(3, items, "one metric item and two series items");
+        assertEquals(4, items, "one tenant item, one metric item and two series items");
         assertEquals(items, itemCount());
         assertEquals(sorted(List.of(a, b)), sorted(index.series("acme", "cpu")));
         assertEquals(List.of(new SeriesIndex.MetricInfo("cpu", MetricType.GAUGE)), index.metrics("acme"));

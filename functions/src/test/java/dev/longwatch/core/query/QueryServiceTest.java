@@ -382,10 +382,16 @@ class QueryServiceTest {
 
     @Test
     void aQueryThatWouldReadTooManyRollupItemsIsRefused() {
-        write("acme", series("latency", MetricType.DISTRIBUTION, Tags.EMPTY, new long[]{T0}, new double[]{1}));
-        long year = 365L * 86_400_000;
+        // Distributions keep one minute per item: 13 series over 27 days at a minute-tier step are ~505,000 items.
+        List<SeriesDescriptor> many = new ArrayList<>();
+        for (int i = 0; i < 13; i++) {
+            many.add(SeriesDescriptor.of(new Series("latency", MetricType.DISTRIBUTION, Tags.of("pod", "pod-" + i),
+                    new long[0], new double[0]).key("acme")));
+        }
+        index.register(many);
+        long days27 = 27L * 86_400_000;
         PayloadException e = assertThrows(PayloadException.class,
-                () -> run("acme", "latency", List.of(), List.of(), "p99", T0 - year, T0 + MIN, "1d"));
+                () -> run("acme", "latency", List.of(), List.of(), "p99", T0 - days27, T0 + MIN, "5m"));
         assertEquals("from", e.field());
         assertTrue(e.reason().contains("rollup items; at most " + QueryService.MAX_SLAB_READS), e.reason());
     }
