@@ -44,7 +44,8 @@ class CompactorServiceTest {
     static final long HOUR = 3_600_000;
     static final long DAY = 86_400_000;
 
-    final TieredRollups tiers = new TieredRollups(Instant.ofEpochMilli(T0 + 10 * MIN));
+    /** Late in hour 0, so a whole hour of points is in the past (the ingest window ends 10 minutes ahead). */
+    final TieredRollups tiers = new TieredRollups(Instant.ofEpochMilli(T0 + 50 * MIN));
 
     static Series gauge(String host, long[] times, double[] values) {
         return new Series("cpu", MetricType.GAUGE, Tags.of("host", host), times, values);
@@ -148,7 +149,9 @@ class CompactorServiceTest {
                 return super.put(slab);
             }
         };
-        CompactionReport outer = tiers.compactor(interleaving, CompactorService.Limits.DEFAULT).run(Duration.ofMinutes(1));
+        // One series at a time in A, so B runs before any of A's writes.
+        CompactionReport outer = tiers.compactor(interleaving, new CompactorService.Limits(48, 14, 100, 1))
+                .run(Duration.ofMinutes(1));
 
         assertEquals(4, inner.get(0).slabWrites(), "B writes hour 0 and day 0 of both series");
         assertEquals(0, outer.slabWrites(), "A finds every slot already as it would write it");
@@ -164,7 +167,7 @@ class CompactorServiceTest {
     void twoRunsAtTheSameTimeWriteEachSlotExactlyOnce() throws Exception {
         List<Series> written = new ArrayList<>();
         for (int h = 0; h < 3; h++) {
-            at(T0 + h * HOUR + 2 * MIN);
+            at(T0 + h * HOUR + 50 * MIN);
             List<Series> batch = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 batch.add(hourOfPoints("host-" + i, T0 + h * HOUR, i * 100 + h));
@@ -196,7 +199,7 @@ class CompactorServiceTest {
     @Test
     void afterAGapTheCompactorCatchesUpInBoundedRunsInOrder() {
         for (int h = 0; h < 10; h++) {
-            at(T0 + h * HOUR + 2 * MIN); // the rollup keeps running while the compactor is down
+            at(T0 + h * HOUR + 50 * MIN); // the rollup keeps running while the compactor is down
             tiers.write("acme", point("a", T0 + h * HOUR + MIN, h));
         }
         at(T0 + 10 * HOUR + 10 * MIN);
@@ -231,7 +234,7 @@ class CompactorServiceTest {
     void aDayIsCompactedFromItsHoursOnceTheyAreAllDone() {
         Series s = null;
         for (int h = 0; h < 24; h += 5) {
-            at(T0 + h * HOUR + 2 * MIN);
+            at(T0 + h * HOUR + 50 * MIN);
             s = point("a", T0 + h * HOUR + MIN, h);
             tiers.write("acme", s);
             tiers.compactor().run(Duration.ofMinutes(1));

@@ -1,0 +1,138 @@
+package dev.longwatch.handler;
+
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import dev.longwatch.core.rollup.Retention;
+import dev.longwatch.core.rollup.compact.CompactorService;
+import dev.longwatch.model.MetricType;
+import dev.longwatch.model.Series;
+import dev.longwatch.model.Tags;
+import dev.longwatch.testing.TieredRollups;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The scheduled compactor entry point, and the retention settings the functions read from the environment. */
+class ScheduledCompactorHandlerTest {
+    static final long T0 = Instant.parse("2026-11-20T00:00:00Z").toEpochMilli();
+
+    /** Just the remaining time; the rest of Lambda's context is not used by the handler. */
+    record RemainingTime(int millis) implements Context {
+        public String getAwsRequestId() {
+            return "test";
+        }
+
+        public String getLogGroupName() {
+            return null;
+        }
+
+        public String getLogStreamName() {
+            return null;
+        }
+
+        public String getFunctionName() {
+            return "compactor";
+        }
+
+        public String getFunctionVersion() {
+            return null;
+        }
+
+        public String getInvokedFunctionArn() {
+            return null;
+        }
+
+        public CognitoIdentity getIdentity() {
+            return null;
+        }
+
+        public ClientContext getClientContext() {
+            return null;
+        }
+
+        public int getRemainingTimeInMillis() {
+            return millis;
+        }
+
+        public int getMemoryLimitInMB() {
+            return 512;
+        }
+
+        public LambdaLogger getLogger() {
+            return null;
+        }
+    }
+
+    @Test
+    void oneInvocationCompactsWhatIsDueAndAnswersWhatItDid() {
+        TieredRollups tiers = new TieredRollups(Instant.ofEpochMilli(T0 + 50 * 60_000));
+        tiers.write("acme", new Series("cpu", MetricType.GAUGE, Tags.EMPTY, new long[]{T0 + 60_000}, new double[]{3}));
+        tiers.clock.set(Instant.ofEpochMilli(T0 + 3_600_000 + 6 * 60_000));
+        var handler = new ScheduledCompactorHandler(tiers.compactor(), tiers.metrics);
+
+        Map<String, Object> answer = handler.handleRequest(Map.of(), new RemainingTime(60_000));
+        assertEquals(1, answer.get("hoursCompacted"));
+        assertEquals(1, answer.get("slabWrites"));
+        assertEquals(true, answer.get("complete"));
+        assertEquals(List.of(Map.of("tenant", "acme", "hoursCompactedThrough", T0 + 3_600_000,
+                "daysCompactedThrough", T0)), answer.get("progress"));
+    }
+
+    @Test
+    void anInvocationWithTooLittleTimeLeftSavesWhatItHasAndSaysItIsNotDone() {
+        TieredRollups tiers = new TieredRollups(Instant.ofEpochMilli(T0 + 50 * 60_000));
+        tiers.write("acme", new Series("cpu", MetricType.GAUGE, Tags.EMPTY, new long[]{T0 + 60_000}, new double[]{3}));
+        tiers.clock.set(Instant.ofEpochMilli(T0 + 5 * 3_600_000));
+        // The budget is the remaining time less the margin, at least a second: the test clock does not move,
+        // so a run with a budget completes; one without time left (Duration.ZERO) would not start.
+        Map<String, Object> answer = new ScheduledCompactorHandler(tiers.compactor(), tiers.metrics)
+                .handleRequest(Map.of(), new RemainingTime(1));
+        assertEquals(4, answer.get("hoursCompacted"));
+        assertEquals(Duration.ofSeconds(15), ScheduledCompactorHandler.MARGIN);
+    }
+
+    @Test
+    void anInvocationFailsWhenATenantCouldNotBeCompacted() {
+        TieredRollups tiers = new TieredRollups(Instant.ofEpochMilli(T0 + 50 * 60_000));
+        tiers.write("acme", new Series("cpu", MetricType.GAUGE, Tags.EMPTY, new long[]{T0 + 60_000}, new double[]{3}));
+        tiers.clock.set(Instant.ofEpochMilli(T0 + 2 * 3_600_000));
+        var broken = new dev.longwatch.testing.ForwardingRollupStore(tiers.store) {
+            @Override
+            public boolean put(dev.longwatch.core.rollup.Slab slab) {
+                throw new IllegalStateException("injected outage");
+            }
+        };
+        var handler = new ScheduledCompactorHandler(tiers.compactor(broken, CompactorService.Limits.DEFAULT),
+                tiers.metrics);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> handler.handleRequest(Map.of(), new RemainingTime(60_000)));
+        assertTrue(e.getMessage().startsWith("compaction failed for 1 tenant(s)"), e.getMessage());
+        assertEquals(1.0, tiers.metrics.counter("CompactorFailedTenants"));
+    }
+
+    @Test
+    void retentionComesFromTheEnvironmentInDaysWithDefaultsForWhatIsUnset() {
+        assertEquals(Retention.DEFAULTS, AwsWiring.retention(Map.of()));
+        assertEquals(Retention.ofDays(45L, 1827L, 5000L), AwsWiring.retention(Map.of(
+                "LONGWATCH_RETENTION_MINUTE_DAYS", "45", "LONGWATCH_RETENTION_DAY_DAYS", "5000")));
+        IllegalStateException bad = assertThrows(IllegalStateException.class,
+                () -> AwsWiring.retention(Map.of("LONGWATCH_RETENTION_HOUR_DAYS", "5y")));
+        assertEquals("environment variable LONGWATCH_RETENTION_HOUR_DAYS must be a whole number of days (at least 1), "
+                + "got \"5y\"", bad.getMessage());
+        IllegalStateException shrinking = assertThrows(IllegalStateException.class,
+                () -> AwsWiring.retention(Map.of("LONGWATCH_RETENTION_DAY_DAYS", "365")));
+        assertFalse(shrinking.getMessage().isEmpty());
+        assertTrue(shrinking.getMessage().startsWith("invalid retention settings: retention must not shrink"),
+                shrinking.getMessage());
+    }
+}
