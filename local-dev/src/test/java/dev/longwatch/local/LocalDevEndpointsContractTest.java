@@ -40,6 +40,7 @@ class LocalDevEndpointsContractTest {
 
     @TempDir
     Path dataDir;
+    final MutableClock clock = new MutableClock(NOW);
     LocalPlatform platform;
     final HttpClient client = HttpClient.newHttpClient();
 
@@ -49,7 +50,7 @@ class LocalDevEndpointsContractTest {
     @BeforeEach
     void start() throws Exception {
         platform = LocalPlatform.start(new LocalOptions("127.0.0.1", 0, dataDir, 1, Duration.ofHours(1), null),
-                new MutableClock(NOW));
+                clock);
     }
 
     @AfterEach
@@ -99,6 +100,34 @@ class LocalDevEndpointsContractTest {
         assertEquals(4.0, counters.get("PointsAccepted").asDouble());
         assertEquals(4.0, counters.get("PointsRolledUp").asDouble());
         assertEquals(0.0, counters.get("StreamPendingRecords").asDouble());
+    }
+
+    @Test
+    void theCompactorRunBuildsTheClosedHourAndHourlyQueriesReadIt() throws Exception {
+        String readme = Json31.mapper().writeValueAsString(SPEC.api().getComponents().getRequestBodies()
+                .get("Metrics").getContent().get("application/json").getExamples().get("readme").getValue());
+        assertEquals(202, call("POST", "/v1/metrics", platform.devApiKey(), readme, true).status());
+        call("POST", "/v1/admin/jobs/rollup/run", null, null, true);
+
+        Answer early = call("POST", "/v1/admin/jobs/compactor/run", null, null, true);
+        assertEquals(0, early.body().get("hoursCompacted").asInt(), "04:00-05:00 is not over at 04:50");
+        clock.advance(Duration.ofMinutes(20));
+        Answer run = call("POST", "/v1/admin/jobs/compactor/run", null, null, true);
+        assertEquals(200, run.status());
+        assertEquals(1, run.body().get("hoursCompacted").asInt());
+        assertEquals(3, run.body().get("slabWrites").asInt(), "one hour slab per series");
+        assertTrue(run.body().get("complete").asBoolean());
+        assertEquals("dev", run.body().get("progress").get(0).get("tenant").asText());
+        assertEquals(NOW.toEpochMilli() + 10 * 60_000, run.body().get("progress").get(0)
+                .get("hoursCompactedThrough").asLong(), "05:00");
+
+        // The query itself is checked against the spec by the handler contract tests.
+        HttpResponse<String> hourly = client.send(HttpRequest.newBuilder(URI.create(platform.baseUri()
+                        + "/v1/query?metric=checkout.latency_ms&from=-2h&step=1h"))
+                .header("Authorization", "Bearer " + platform.devApiKey()).build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode answer = JSON.readTree(hourly.body());
+        assertEquals("[\"hour\",\"minute\"]", answer.get("tiers").toString());
+        assertEquals(12.8, answer.get("series").get(0).get("points").get(0).get(1).asDouble(), 1e-9);
     }
 
     @Test
