@@ -127,7 +127,7 @@ class LocalDevEndpointsContractTest {
                 .header("Authorization", "Bearer " + platform.devApiKey()).build(), HttpResponse.BodyHandlers.ofString());
         JsonNode answer = JSON.readTree(hourly.body());
         assertEquals("[\"hour\",\"minute\"]", answer.get("tiers").toString());
-        assertEquals(12.8, answer.get("series").get(0).get("points").get(0).get(1).asDouble(), 1e-9);
+        assertEquals(12.5, answer.get("series").get(0).get("points").get(0).get(1).asDouble(), 1e-9);
     }
 
     @Test
