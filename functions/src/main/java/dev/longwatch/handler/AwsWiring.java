@@ -15,6 +15,7 @@ import dev.longwatch.core.query.QueryService;
 import dev.longwatch.core.rollup.Retention;
 import dev.longwatch.core.rollup.RollupService;
 import dev.longwatch.core.rollup.compact.CompactorService;
+import dev.longwatch.core.telemetry.Log;
 import dev.longwatch.core.telemetry.PlatformMetrics;
 import dev.longwatch.model.IngestLimits;
 import dev.longwatch.model.Payloads;
@@ -134,6 +135,23 @@ final class AwsWiring {
         return new DynamoDbCompactionStateStore(dynamo(), stateTable(), metrics);
     }
 
+    /**
+     * The compaction state for the rollup and query functions, or null without {@code LONGWATCH_STATE_TABLE}:
+     * a deployment without the compactor function. Its rollups and queries then work as before the hour and
+     * day tiers were compacted (old points still go to, and are read from, the coarser tiers). The state must
+     * never reach the query function without the compactor running, or hourly queries would wait for hours
+     * that are never built.
+     */
+    private DynamoDbCompactionStateStore compactionStateIfDeployed() {
+        if (tables.state() == null || tables.state().isBlank()) {
+            Log.get(AwsWiring.class).warn("LONGWATCH_STATE_TABLE is not set: hour and day rollups are not "
+                    + "compacted by this deployment (deploy the compactor and give it, the rollup and the query "
+                    + "function the state table)");
+            return null;
+        }
+        return compactionState();
+    }
+
     private Payloads payloads() {
         return new Payloads(limits, clock, () -> UUID.randomUUID().toString());
     }
@@ -154,13 +172,14 @@ final class AwsWiring {
     RollupService rollupService() {
         return new RollupService(new StreamRecords(payloads()), rollupStore(),
                 new DynamoDbSeriesIndex(dynamo(), seriesTable(), metrics),
-                new DynamoDbEventStore(dynamo(), eventsTable(), metrics), compactionState(), retention, metrics,
+                new DynamoDbEventStore(dynamo(), eventsTable(), metrics), compactionStateIfDeployed(), retention,
+                metrics,
                 clock, 32);
     }
 
     QueryService queryService() {
         return new QueryService(new DynamoDbSeriesIndex(dynamo(), seriesTable(), metrics), rollupStore(),
-                compactionState(), retention, clock, 32);
+                compactionStateIfDeployed(), retention, clock, 32);
     }
 
     CompactorService compactorService() {
