@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 /**
@@ -51,6 +52,7 @@ import java.util.stream.IntStream;
 public final class WriteUnitsHarness {
     static final long T0 = Instant.parse("2026-11-20T10:00:00Z").toEpochMilli();
     static final long WINDOW_MILLIS = 60_000;
+    private static final AtomicInteger RUNS = new AtomicInteger();
     private static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
     record Options(int series, int minutes, int intervalSeconds, int[] offsetsSeconds, int shards) {
@@ -170,7 +172,7 @@ public final class WriteUnitsHarness {
         long started = System.nanoTime();
 
         CapacityMeter ddb = new CapacityMeter(local);
-        String prefix = "w" + offsetSeconds + "-";
+        String prefix = "w" + offsetSeconds + "-" + RUNS.incrementAndGet() + "-"; // fresh tables every run
         TableNames d = TableNames.defaults();
         TableNames tables = new TableNames(prefix + d.rollups(), prefix + d.series(), prefix + d.events(),
                 prefix + d.apiKeys());
