@@ -9,6 +9,7 @@ import dev.longwatch.core.telemetry.PlatformMetrics;
 import dev.longwatch.model.Aggregate;
 import dev.longwatch.model.MetricType;
 import dev.longwatch.model.Series;
+import dev.longwatch.model.SeriesKey;
 import dev.longwatch.model.StreamRecord;
 import dev.longwatch.model.StreamRecords;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -27,11 +28,18 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * The rollup function's CPU on what one 60-second Kinesis batching window delivers for 1,000 series
@@ -224,5 +232,70 @@ public class RollupAggregationBenchmark {
     @Benchmark
     public StreamRecords.Decoded recordDecodeManyPointsGzip(Records r) {
         return r.codec.decode(r.manyPointsBytes);
+    }
+
+    /**
+     * The gzip share of {@link #recordEncodeManyPointsGzip}: the same record's JSON through the JDK's gzip at
+     * its default level (what {@code StreamRecords} uses) and at the fastest level, for comparison.
+     */
+    @State(Scope.Thread)
+    public static class Gzip {
+        byte[] json;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            Records r = new Records();
+            r.setUp();
+            json = gunzip(r.manyPointsBytes);
+        }
+    }
+
+    @Benchmark
+    public byte[] gzipManyPointsJsonDefaultLevel(Gzip g) {
+        return gzip(g.json, Deflater.DEFAULT_COMPRESSION);
+    }
+
+    @Benchmark
+    public byte[] gzipManyPointsJsonFastestLevel(Gzip g) {
+        return gzip(g.json, Deflater.BEST_SPEED);
+    }
+
+    static byte[] gzip(byte[] data, int level) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 3 + 32);
+        try (GZIPOutputStream z = new GZIPOutputStream(out) {
+            {
+                def.setLevel(level);
+            }
+        }) {
+            z.write(data);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    static byte[] gunzip(byte[] data) {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(data))) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The series id (SHA-256 of the canonical key), computed for every series of every record in a batch. */
+    @State(Scope.Thread)
+    public static class Keys {
+        SeriesKey key;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            Workloads.MetricSpec m = Workloads.metricOf(8);
+            key = new SeriesKey(Workloads.TENANT, m.name(), m.type(), Workloads.tagsOf(8));
+        }
+    }
+
+    @Benchmark
+    public String seriesKeyId(Keys k) {
+        return k.key.id();
     }
 }
