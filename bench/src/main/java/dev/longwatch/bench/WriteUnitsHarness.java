@@ -26,10 +26,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.IntSummaryStatistics;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
@@ -97,7 +99,8 @@ public final class WriteUnitsHarness {
 
     /** What one rollup invocation (one shard, one window) did and cost. */
     record BatchStat(int index, long windowEnd, int records, long points, int slabWrites, double rollupWcu,
-                     double seriesWcu, long seriesItems, double rcu, double computedRollupWcu, int failed) {
+                     double seriesWcu, long seriesItems, double rcu, double computedRollupWcu,
+                     double computedSeriesWcu, int failed) {
     }
 
     record ScenarioResult(int offsetSeconds, List<BatchStat> batches, long points, double rollupWcu,
@@ -112,10 +115,32 @@ public final class WriteUnitsHarness {
             return units * 1000 / points;
         }
 
-        /** Windows that span a full 60 s of reports (the first and last are partial when not aligned). */
-        List<BatchStat> fullWindows(long firstReport, long lastReport) {
-            return batches.stream().filter(b -> b.windowEnd() - WINDOW_MILLIS >= firstReport
-                    && b.windowEnd() <= lastReport + 1).toList();
+        /** The series-index writes of the first window (all shards): {units, computed units, items}. */
+        double[] firstWindowIndexWrites() {
+            long first = batches.get(0).windowEnd();
+            double[] out = new double[3];
+            for (BatchStat b : batches) {
+                if (b.windowEnd() == first) {
+                    out[0] += b.seriesWcu();
+                    out[1] += b.computedSeriesWcu();
+                    out[2] += b.seriesItems();
+                }
+            }
+            return out;
+        }
+
+        /**
+         * Slab writes per window (all shards together), for the windows that span a full 60 s of reports
+         * (the first and last are partial when not aligned).
+         */
+        IntSummaryStatistics slabWritesPerFullWindow(long firstReport, long lastReport) {
+            Map<Long, Integer> perWindow = new TreeMap<>();
+            for (BatchStat b : batches) {
+                if (b.windowEnd() - WINDOW_MILLIS >= firstReport && b.windowEnd() <= lastReport + 1) {
+                    perWindow.merge(b.windowEnd(), b.slabWrites(), Integer::sum);
+                }
+            }
+            return perWindow.values().stream().mapToInt(Integer::intValue).summaryStatistics();
         }
     }
 
@@ -245,13 +270,15 @@ public final class WriteUnitsHarness {
             double rcu0 = metrics.counter(rcuName(tables.rollups())) + metrics.counter(rcuName(tables.series()));
             double cwcu0 = ddb.writeUnits(tables.rollups());
             long sitems0 = ddb.itemsWritten(tables.series());
+            double cswcu0 = ddb.writeUnits(tables.series());
             long t = System.nanoTime();
             RollupService.BatchOutcome out = rollup.apply(batch);
             BatchStat s = new BatchStat(batches.size() + 1, windowEnd, batch.size(), out.pointsApplied(),
                     out.slabWrites(), metrics.counter(wcuName(tables.rollups())) - wcu0,
                     metrics.counter(wcuName(tables.series())) - swcu0, ddb.itemsWritten(tables.series()) - sitems0,
                     metrics.counter(rcuName(tables.rollups())) + metrics.counter(rcuName(tables.series())) - rcu0,
-                    ddb.writeUnits(tables.rollups()) - cwcu0, out.failedSequenceNumbers().size());
+                    ddb.writeUnits(tables.rollups()) - cwcu0, ddb.writeUnits(tables.series()) - cswcu0,
+                    out.failedSequenceNumbers().size());
             batches.add(s);
             System.out.printf(Locale.ROOT, "[%s] batch %2d/%d  window ends %s  records %5d  points %5d  "
                             + "slab writes %5d  rollup WCU %7.1f  index WCU %6.1f  RCU %7.1f  (%.2f s)%s%n",
@@ -300,25 +327,25 @@ public final class WriteUnitsHarness {
                 ? "units as DynamoDB Local reports them in ConsumedCapacity; computed from item sizes in brackets"
                 : "DynamoDB Local returned no ConsumedCapacity: units computed from item sizes");
         System.out.println();
-        System.out.println("| batch windows | points | batches | slab writes per full batch (mean / min / max) "
-                + "| rollup WCU | WCU per 1,000 points (rollups) | series-index WCU (first batch) "
+        System.out.println("| batch windows | points | batches | slab writes per full window (mean / min / max) "
+                + "| rollup WCU | WCU per 1,000 points (rollups) | series-index WCU (first window) "
                 + "| WCU per 1,000 points (all) | RCU | RCU per 1,000 points | conflicts | failed records |");
         System.out.println("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (ScenarioResult r : results) {
-            List<BatchStat> full = r.fullWindows(firstReport, lastReport);
-            double mean = full.stream().mapToInt(BatchStat::slabWrites).average().orElse(0);
-            int min = full.stream().mapToInt(BatchStat::slabWrites).min().orElse(0);
-            int max = full.stream().mapToInt(BatchStat::slabWrites).max().orElse(0);
+            IntSummaryStatistics full = r.slabWritesPerFullWindow(firstReport, lastReport);
+            double mean = full.getAverage();
+            int min = full.getCount() == 0 ? 0 : full.getMin();
+            int max = full.getCount() == 0 ? 0 : full.getMax();
             double rollupWcu = reported ? r.rollupWcu() : r.computedRollupWcu();
             double seriesWcu = reported ? r.seriesWcu() : r.computedSeriesWcu();
             double rcu = reported ? r.rcu() : r.computedRcu();
-            BatchStat firstBatch = r.batches().get(0);
-            System.out.printf(Locale.ROOT, "| %s | %,d | %d | %.0f / %d / %d | %s | %s | %s | %s | %s | %s | %d | %d |%n",
+            double[] index = r.firstWindowIndexWrites();
+            System.out.printf(Locale.ROOT,
+                    "| %s | %,d | %d | %.0f / %d / %d | %s | %s | %s | %s | %s | %s | %d | %d |%n",
                     r.name(), r.points(), r.batches().size(), mean, min, max,
                     units(rollupWcu, r.computedRollupWcu(), reported),
                     units(r.perThousand(rollupWcu), r.perThousand(r.computedRollupWcu()), reported),
-                    units(firstBatch.seriesWcu(), r.computedSeriesWcu(), reported) + " for "
-                            + firstBatch.seriesItems() + " items",
+                    units(index[0], index[1], reported) + " for " + (long) index[2] + " items",
                     units(r.perThousand(rollupWcu + seriesWcu + r.eventsWcu()),
                             r.perThousand(r.computedRollupWcu() + r.computedSeriesWcu()), reported),
                     units(rcu, r.computedRcu(), reported),
@@ -333,7 +360,8 @@ public final class WriteUnitsHarness {
         for (ScenarioResult r : results) {
             double rollupWcu = reported ? r.rollupWcu() : r.computedRollupWcu();
             System.out.printf(Locale.ROOT, "%s: %.1f WCU per 1,000 points on the rollup table = $%.3f per million "
-                            + "points at $1.25 per million write request units ($%.3f at $0.625); simulated in %.0f s.%n",
+                            + "points at $1.25 per million write request units ($%.3f at $0.625); "
+                            + "simulated in %.0f s.%n",
                     r.name(), r.perThousand(rollupWcu), r.perThousand(rollupWcu) * 1.25 / 1000,
                     r.perThousand(rollupWcu) * 0.625 / 1000, r.wallSeconds());
         }
