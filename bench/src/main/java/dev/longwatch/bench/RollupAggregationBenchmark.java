@@ -54,8 +54,8 @@ import java.util.zip.GZIPOutputStream;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Threads(1)
 @Fork(value = 1, jvmArgsAppend = "-Djdk.virtualThreadScheduler.parallelism=1")
-@Warmup(iterations = 2, time = 5)
-@Measurement(iterations = 3, time = 5)
+@Warmup(iterations = 4, time = 2)
+@Measurement(iterations = 5, time = 2)
 public class RollupAggregationBenchmark {
     static final int SERIES = 1_000;
     static final int REPORTS = 6;
