@@ -178,7 +178,12 @@ public final class StreamRecords {
 
     static byte[] gzip(byte[] data) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 3 + 32);
-        try (GZIPOutputStream z = new GZIPOutputStream(out)) {
+        // The fastest level: 3.5x less CPU on the ingest path for records about 10% larger (bench/results).
+        try (GZIPOutputStream z = new GZIPOutputStream(out) {
+            {
+                def.setLevel(java.util.zip.Deflater.BEST_SPEED);
+            }
+        }) {
             z.write(data);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
