@@ -16,6 +16,7 @@ import dev.longwatch.model.StreamRecords;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -112,6 +113,7 @@ public final class RollupService {
         Set<String> tenants = new LinkedHashSet<>();
         long[] expired = new long[1];
         Map<String, SeriesDescriptor> seenSeries = new LinkedHashMap<>();
+        Map<SeriesKey, SeriesDescriptor> descriptors = new HashMap<>();
         List<EventStore.TenantEvent> events = new ArrayList<>();
         List<String> eventSequences = new ArrayList<>();
         int unreadable = 0;
@@ -140,7 +142,8 @@ public final class RollupService {
                     tenants.add(m.tenant());
                     for (Series s : m.series()) {
                         SeriesKey key = s.key(m.tenant());
-                        SeriesDescriptor d = SeriesDescriptor.of(key);
+                        // A series recurs in most records of a window: hash its id (SHA-256) once.
+                        SeriesDescriptor d = descriptors.computeIfAbsent(key, SeriesDescriptor::of);
                         seenSeries.putIfAbsent(d.qualifiedId(), d);
                         expired[0] += split(r, d, s, work, now);
                     }
