@@ -1,7 +1,10 @@
 package dev.longwatch.handler;
 
+import dev.longwatch.aws.cloudwatch.CloudWatchSdkMetricsSource;
 import dev.longwatch.aws.dynamodb.DynamoDbApiKeyStore;
 import dev.longwatch.aws.dynamodb.DynamoDbCompactionStateStore;
+import dev.longwatch.aws.dynamodb.DynamoDbDeliveryLedger;
+import dev.longwatch.aws.dynamodb.DynamoDbImportJobStore;
 import dev.longwatch.aws.dynamodb.DynamoDbEventStore;
 import dev.longwatch.aws.dynamodb.DynamoDbRollupStore;
 import dev.longwatch.aws.dynamodb.DynamoDbSeriesIndex;
@@ -9,8 +12,14 @@ import dev.longwatch.aws.dynamodb.TableNames;
 import dev.longwatch.aws.kinesis.KinesisStreamPublisher;
 import dev.longwatch.aws.telemetry.EmfMetrics;
 import dev.longwatch.core.auth.ApiKeys;
+import dev.longwatch.core.cloudwatch.MetricStreamService;
+import dev.longwatch.core.cloudwatch.SeriesStreamWriter;
 import dev.longwatch.core.events.EventStore;
+import dev.longwatch.core.importer.CloudWatchImportJob;
+import dev.longwatch.core.importer.CloudWatchImportJobs;
+import dev.longwatch.core.importer.CloudWatchImportService;
 import dev.longwatch.core.ingest.IngestService;
+import dev.longwatch.core.ingest.StreamPublisher;
 import dev.longwatch.core.query.QueryService;
 import dev.longwatch.core.rollup.Retention;
 import dev.longwatch.core.rollup.RollupService;
@@ -18,14 +27,19 @@ import dev.longwatch.core.rollup.compact.CompactorService;
 import dev.longwatch.core.telemetry.Log;
 import dev.longwatch.core.telemetry.PlatformMetrics;
 import dev.longwatch.model.IngestLimits;
+import dev.longwatch.model.PayloadException;
 import dev.longwatch.model.Payloads;
 import dev.longwatch.model.StreamRecords;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClientBuilder;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -161,12 +175,52 @@ final class AwsWiring {
     }
 
     IngestService ingestService() {
+        return new IngestService(payloads(), kinesisPublisher(), metrics);
+    }
+
+    private StreamPublisher kinesisPublisher() {
         String stream = env.get("LONGWATCH_STREAM_NAME");
         if (stream == null || stream.isBlank()) {
             throw new IllegalStateException("environment variable LONGWATCH_STREAM_NAME is not set");
         }
         KinesisClient kinesis = KinesisClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
-        return new IngestService(payloads(), new KinesisStreamPublisher(kinesis, stream), metrics);
+        return new KinesisStreamPublisher(kinesis, stream);
+    }
+
+    private SeriesStreamWriter seriesWriter() {
+        return new SeriesStreamWriter(new StreamRecords(payloads()), kinesisPublisher());
+    }
+
+    /** Metric streams from Firehose; deliveries are deduplicated by request id in the state table. */
+    MetricStreamService metricStreamService() {
+        return new MetricStreamService(limits, seriesWriter(), new DynamoDbDeliveryLedger(dynamo(), stateTable()),
+                metrics, clock);
+    }
+
+    /** The importer reads CloudWatch of LONGWATCH_CLOUDWATCH_REGION, or of the function's own region. */
+    CloudWatchImportService cloudWatchImportService() {
+        CloudWatchClientBuilder b = CloudWatchClient.builder().httpClient(UrlConnectionHttpClient.create());
+        String region = env.get("LONGWATCH_CLOUDWATCH_REGION");
+        if (region != null && !region.isBlank()) {
+            b.region(Region.of(region));
+        }
+        return new CloudWatchImportService(new CloudWatchSdkMetricsSource(b.build()),
+                new DynamoDbImportJobStore(dynamo(), stateTable()), seriesWriter(), limits, metrics, clock,
+                CloudWatchImportService.Settings.DEFAULT);
+    }
+
+    /** The jobs of LONGWATCH_CLOUDWATCH_IMPORTS (a JSON array), or null when it is not set. */
+    List<CloudWatchImportJob> declaredCloudWatchImports() {
+        String json = env.get("LONGWATCH_CLOUDWATCH_IMPORTS");
+        if (json == null || json.isBlank()) {
+            return null;
+        }
+        try {
+            return new CloudWatchImportJobs(limits).parseList(json);
+        } catch (PayloadException e) {
+            throw new IllegalStateException("LONGWATCH_CLOUDWATCH_IMPORTS is not valid at " + e.field() + ": "
+                    + e.reason(), e);
+        }
     }
 
     RollupService rollupService() {
