@@ -141,7 +141,9 @@ class HttpHandlersContractTest {
                 assertEquals(List.of(), op.getSecurity(), where + " (local-dev) must take no API key");
                 assertTrue(op.getDescription().contains("Not on AWS"), where + " must say it does not exist on AWS");
             } else {
-                assertEquals("apiKey", op.getSecurity().get(0).keySet().iterator().next(),
+                // Integrations take the key where the calling service puts its credential (Firehose: a header).
+                String scheme = op.getTags().contains("integrations") ? "firehoseAccessKey" : "apiKey";
+                assertEquals(scheme, op.getSecurity().get(0).keySet().iterator().next(),
                         where + " must require the API key");
             }
         }));
