@@ -13,6 +13,7 @@ import dev.longwatch.aws.dynamodb.DynamoDbSeriesIndex;
 import dev.longwatch.aws.dynamodb.TableNames;
 import dev.longwatch.aws.dynamodb.TableSetup;
 import dev.longwatch.core.auth.ApiKeys;
+import dev.longwatch.core.importer.CloudWatchMetricsSource;
 import dev.longwatch.core.ingest.IngestService;
 import dev.longwatch.core.query.QueryService;
 import dev.longwatch.core.rollup.Retention;
@@ -47,6 +48,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * All of Longwatch in one process: DynamoDB Local (persisted in the data dir), the durable in-process
@@ -69,10 +71,12 @@ public final class LocalPlatform implements AutoCloseable {
     private final HttpQueryRequestHandler queryHandler;
     private final ScheduledCompactorHandler compactorHandler;
     private final ScheduledExecutorService compactorTicker;
+    private final LocalCloudWatch cloudWatch;
     private final LocalHttpServer http;
     private final String devApiKey;
 
-    private LocalPlatform(LocalOptions options, Clock clock) throws Exception {
+    private LocalPlatform(LocalOptions options, Clock clock, Supplier<CloudWatchMetricsSource> cloudWatchSource)
+            throws Exception {
         this.options = options;
         Path data = options.dataDir().toAbsolutePath();
         Files.createDirectories(data);
@@ -97,6 +101,8 @@ public final class LocalPlatform implements AutoCloseable {
                 new QueryService(index, rollups, compaction, retention, clock, 16), events, metrics);
         this.compactorHandler = new ScheduledCompactorHandler(new CompactorService(index, rollups, compaction,
                 retention, metrics, clock, CompactorService.Limits.DEFAULT), metrics);
+        this.cloudWatch = new LocalCloudWatch(ddb, tables.state(), new StreamRecords(payloads), stream, apiKeys, metrics,
+                clock, cloudWatchSource);
         this.compactorTicker = startCompactorTicker(options.pollInterval());
         this.devApiKey = ensureDevKey(data);
         this.http = new LocalHttpServer(options.host(), options.port(), this::route, clock);
@@ -104,7 +110,13 @@ public final class LocalPlatform implements AutoCloseable {
     }
 
     public static LocalPlatform start(LocalOptions options, Clock clock) throws Exception {
-        return new LocalPlatform(options, clock);
+        return new LocalPlatform(options, clock, LocalCloudWatch.fromEnvironment(System.getenv()));
+    }
+
+    /** With the CloudWatch the importer reads (tests point it at a local endpoint). */
+    public static LocalPlatform start(LocalOptions options, Clock clock, Supplier<CloudWatchMetricsSource> cloudWatch)
+            throws Exception {
+        return new LocalPlatform(options, clock, cloudWatch);
     }
 
     public URI baseUri() {
@@ -183,6 +195,10 @@ public final class LocalPlatform implements AutoCloseable {
     private Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> route(String method, String path) {
         boolean post = method.equals("POST");
         boolean get = method.equals("GET");
+        Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> cw = cloudWatch.route(method, path);
+        if (cw != null) {
+            return cw;
+        }
         if (path.equals("/health") && get) {
             return e -> LocalHttpServer.json(200, "{\"status\":\"ok\"}");
         }
