@@ -253,6 +253,30 @@ class HttpFirehoseMetricStreamHandlerTest {
     }
 
     @Test
+    void noLogLineCarriesTheAccessKeyAndEachNamesTheDelivery() throws IOException {
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream previous = dev.longwatch.core.telemetry.Log.redirect(
+                new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            String bad = line(docDatapoint()).replace("\"sum\":20.0", "\"sum\":\"x\"");
+            send(post(delivery("r-1", base64(bad))).key(acme));
+            exchange(post(specExample()).key(acme + "x"));
+            send(post(specExample()).key(acme));
+            send(post(specExample()).key(acme));
+            streamDown = true;
+            send(post(delivery("r-2", base64(line(docDatapoint())))).key(acme));
+        } finally {
+            dev.longwatch.core.telemetry.Log.redirect(previous);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("\"level\":\"ERROR\""), log);
+        assertFalse(log.contains(acme.substring(acme.lastIndexOf('_') + 1)), "the key's secret is in the logs:\n" + log);
+        for (String l : log.split("\n")) {
+            assertTrue(JSON.readTree(l).has("firehoseRequestId"), "every line names the delivery: " + l);
+        }
+    }
+
+    @Test
     void anotherPathIs404AndAnotherMethod405() {
         APIGatewayV2HTTPResponse get = handler.handleRequest(new Req("GET", PATH).key(acme).event(), null);
         assertEquals(405, get.getStatusCode());
