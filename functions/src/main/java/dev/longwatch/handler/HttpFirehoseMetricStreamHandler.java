@@ -50,13 +50,7 @@ public final class HttpFirehoseMetricStreamHandler
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        Log.put("requestId", HttpApi.requestId(event));
-        try {
-            return route(event);
-        } finally {
-            metrics.flush();
-            Log.clear();
-        }
+        return HttpApi.serve(event, metrics, this::route);
     }
 
     private APIGatewayV2HTTPResponse route(APIGatewayV2HTTPEvent event) {
@@ -69,6 +63,16 @@ public final class HttpFirehoseMetricStreamHandler
         String headerId = HttpApi.header(event, REQUEST_ID_HEADER);
         // Logged on success and failure, as Firehose asks, to trace a delivery across retries.
         Log.put("firehoseRequestId", headerId);
+        try {
+            return deliver(event, headerId);
+        } catch (RuntimeException e) {
+            // Even an outage of the key store is answered in Firehose's format, so Firehose retries it.
+            Log.get(HttpFirehoseMetricStreamHandler.class).error("metric stream delivery failed", e);
+            return answer(500, headerId, "internal error; the request id is in the logs");
+        }
+    }
+
+    private APIGatewayV2HTTPResponse deliver(APIGatewayV2HTTPEvent event, String headerId) {
         String key = HttpApi.header(event, ACCESS_KEY_HEADER);
         Optional<String> tenant = key == null || key.isBlank() ? Optional.empty()
                 : apiKeys.authenticate("Bearer " + key.trim());
