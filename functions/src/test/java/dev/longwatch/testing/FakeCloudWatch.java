@@ -89,6 +89,7 @@ public final class FakeCloudWatch implements AutoCloseable {
     }
 
     private final HttpServer server;
+    private final java.util.concurrent.ExecutorService threads = Executors.newCachedThreadPool();
     private final Map<Ref, TreeMap<Long, Double>> data = new HashMap<>();
     private final Deque<JsonNode> replays = new ArrayDeque<>();
     private final Deque<Failure> failures = new ArrayDeque<>();
@@ -102,7 +103,7 @@ public final class FakeCloudWatch implements AutoCloseable {
     private FakeCloudWatch() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         // A hook may run another import (which calls this server) while a request waits: threads as needed.
-        server.setExecutor(Executors.newCachedThreadPool());
+        server.setExecutor(threads);
         server.createContext("/", this::handle);
         server.start();
     }
@@ -377,5 +378,6 @@ public final class FakeCloudWatch implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        threads.shutdownNow();
     }
 }
