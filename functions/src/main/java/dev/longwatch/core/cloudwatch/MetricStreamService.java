@@ -101,7 +101,8 @@ public final class MetricStreamService {
             DeliveryLedger.Claim claim = ledger.claim(tenant, d.requestId, now, now + CLAIM.toMillis(), expires);
             if (claim == DeliveryLedger.Claim.DONE) {
                 metrics.count("MetricStreamDuplicateDeliveries", 1);
-                LOG.info("delivery already on the stream; not published again", "firehoseRequestId", d.requestId);
+                // The delivery's id is in the caller's log context (the handler puts it there).
+                LOG.info("delivery already on the stream; not published again");
                 return new Outcome(d.requestId, Status.DUPLICATE, d.datapoints, 0, 0, List.of());
             }
             if (claim == DeliveryLedger.Claim.IN_PROGRESS) {
@@ -123,7 +124,7 @@ public final class MetricStreamService {
         metrics.count("MetricStreamPointsAccepted", points);
         if (d.rejectedCount > 0) {
             metrics.count("MetricStreamItemsRejected", d.rejectedCount);
-            LOG.warn("metric stream datapoints refused", "firehoseRequestId", d.requestId, "refused", d.rejectedCount,
+            LOG.warn("metric stream datapoints refused", "refused", d.rejectedCount,
                     "first", d.rejected.get(0).toString());
         }
         return new Outcome(d.requestId, Status.ACCEPTED, d.datapoints, points, d.rejectedCount, d.rejected);
