@@ -49,7 +49,8 @@ class LogsNeverCarrySecretsTest {
         ApiKeys keys = new ApiKeys(new DynamoDbApiKeyStore(LocalDynamo.client(), tables.apiKeys()), clock,
                 new SecureRandom());
         String key = keys.create("acme", "test").key();
-        String secretPart = key.substring(key.lastIndexOf('_') + 1);
+        // lw_<12 hex>_<secret>: the secret is base64url and may itself contain '_'.
+        String secretPart = key.substring("lw_".length() + 12 + 1);
         Payloads payloads = new Payloads(IngestLimits.DEFAULT, clock, () -> "ev-1");
         String[] mode = {"ok"};
         IngestService ingest = new IngestService(payloads, records -> {
