@@ -28,7 +28,7 @@ public final class IngestStack extends Stack {
     public IngestStack(Construct scope, String id, StackProps stackProps, Props props) {
         super(scope, id, stackProps);
         this.api = new IngestApi(this, "TenantApi", new IngestApi.Props(props.tables(), props.stream(),
-                props.functions(), props.config().apiRateLimit(), props.config().apiBurstLimit()));
+                props.functions(), props.config().rollupRetention(), props.config().apiRateLimit(), props.config().apiBurstLimit()));
         CfnOutput.Builder.create(this, "ApiUrl").value(api.url())
                 .description("Base URL of the tenant API (POST /v1/metrics, GET /v1/query, ...)")
                 .build();

@@ -1,5 +1,6 @@
 package dev.longwatch.infra;
 
+import dev.longwatch.infra.construct.RollupRetention;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Node;
 
@@ -26,10 +27,15 @@ public record LongwatchConfig(
         int apiRateLimit,
         int apiBurstLimit,
         int iteratorAgeAlarmMinutes,
+        int minuteRetentionDays,
+        int hourRetentionDays,
+        int dayRetentionDays,
         String functionsJar) {
 
     public static final String DEFAULT_FUNCTIONS_JAR = "../functions/target/longwatch-functions.jar";
     private static final Pattern STAGE = Pattern.compile("[a-z][a-z0-9-]{0,19}");
+    /** 100 years: DynamoDB TTL takes any epoch second, but a longer "retention" is a typo. */
+    private static final int MAX_RETENTION_DAYS = 36_500;
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
 
     /** CloudWatch Logs accepts only these retention periods (days); 0 means "never expire". */
@@ -74,6 +80,13 @@ public record LongwatchConfig(
         check("apiRateLimit", apiRateLimit, 1, 10_000, "requests per second");
         check("apiBurstLimit", apiBurstLimit, 1, 5_000, "requests");
         check("iteratorAgeAlarmMinutes", iteratorAgeAlarmMinutes, 2, 1440, "minutes");
+        // The functions refuse the same as Retention does (minutes at least a day, no tier keeping less than the
+        // finer one it is built from); checked here so it fails the synth, not the first invocation.
+        check("minuteRetentionDays", minuteRetentionDays, 1, MAX_RETENTION_DAYS, "days the minute rollups are kept");
+        check("hourRetentionDays", hourRetentionDays, minuteRetentionDays, MAX_RETENTION_DAYS,
+                "days the hour rollups are kept, at least minuteRetentionDays");
+        check("dayRetentionDays", dayRetentionDays, hourRetentionDays, MAX_RETENTION_DAYS,
+                "days the day rollups are kept, at least hourRetentionDays");
         if (functionsJar == null || functionsJar.isBlank()) {
             throw invalid("functionsJar", String.valueOf(functionsJar), "the path of the functions' deployment jar");
         }
@@ -81,8 +94,9 @@ public record LongwatchConfig(
 
     /** The defaults, as an operator gets them with no context at all. */
     public static LongwatchConfig defaults() {
+        // Retention: the functions' own defaults (Retention.DEFAULTS), longer than CloudWatch keeps each.
         return new LongwatchConfig("dev", 0, 24, Optional.empty(), 60, 10_000, 10, 6, 30, 500, 1000, 10,
-                DEFAULT_FUNCTIONS_JAR);
+                30, 1827, 3653, DEFAULT_FUNCTIONS_JAR);
     }
 
     public static LongwatchConfig fromContext(Node node) {
@@ -101,6 +115,9 @@ public record LongwatchConfig(
                 integer(node, "apiRateLimit", d.apiRateLimit()),
                 integer(node, "apiBurstLimit", d.apiBurstLimit()),
                 integer(node, "iteratorAgeAlarmMinutes", d.iteratorAgeAlarmMinutes()),
+                integer(node, "minuteRetentionDays", d.minuteRetentionDays()),
+                integer(node, "hourRetentionDays", d.hourRetentionDays()),
+                integer(node, "dayRetentionDays", d.dayRetentionDays()),
                 string(node, "functionsJar", d.functionsJar()));
     }
 
@@ -111,6 +128,10 @@ public record LongwatchConfig(
 
     public boolean onDemandStream() {
         return kinesisShards == 0;
+    }
+
+    public RollupRetention rollupRetention() {
+        return new RollupRetention(minuteRetentionDays, hourRetentionDays, dayRetentionDays);
     }
 
     public RetentionDays logRetention() {

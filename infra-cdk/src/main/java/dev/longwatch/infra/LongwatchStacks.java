@@ -37,12 +37,17 @@ public record LongwatchStacks(LongwatchConfig config, DataStack data, IngestStac
                 props(config, "Longwatch " + config.stage() + ": tenant API, ingest and query functions"),
                 new IngestStack.Props(config, data.tables(), data.stream(), functions));
         RollupStack rollup = new RollupStack(app, prefix + "Rollup",
-                props(config, "Longwatch " + config.stage() + ": the stream's rollup consumer"),
+                props(config, "Longwatch " + config.stage() + ": the stream's rollup consumer and the compactor"),
                 new RollupStack.Props(config, data.tables(), data.stream(), functions));
+        // The query function reads the compactor's progress: it must never run with the state table while no
+        // compactor builds the hours and days it then waits for, so the compactor (and the rollup function
+        // that starts a tenant's progress) deploy first.
+        ingest.addStackDependency(rollup, "the query function reads the progress of the compactor deployed there");
         ObservabilityStack observability = new ObservabilityStack(app, prefix + "Observability",
                 props(config, "Longwatch " + config.stage() + ": operator alarms and dashboard"),
-                new ObservabilityStack.Props(config, data.stream(), ingest.api(), rollup.rollup(),
-                        List.of(ingest.api().ingest(), ingest.api().query(), rollup.rollup().function())));
+                new ObservabilityStack.Props(config, data.stream(), ingest.api(), rollup.rollup(), rollup.compactor(),
+                        List.of(ingest.api().ingest(), ingest.api().query(), rollup.rollup().function(),
+                                rollup.compactor().function())));
         return new LongwatchStacks(config, data, ingest, rollup, observability);
     }
 

@@ -6,6 +6,7 @@ import dev.longwatch.infra.construct.OperatorAlerts;
 import dev.longwatch.infra.construct.PlatformAlarms;
 import dev.longwatch.infra.construct.PlatformDashboard;
 import dev.longwatch.infra.construct.RollupConsumer;
+import dev.longwatch.infra.construct.ScheduledCompactor;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
@@ -19,17 +20,18 @@ import java.util.Objects;
 /**
  * How operators watch the platform itself: the operator topic, the alarms and the dashboard. New functions
  * (evaluator, notifier, ...) join through {@link Props#functions()}; their own alarms (such as the
- * evaluator's dead-man's switch) are routed through {@link #alerts()}.
+ * compactor's dead-man's switch) are routed through {@link #alerts()}.
  */
 public final class ObservabilityStack extends Stack {
 
     public record Props(LongwatchConfig config, IStream stream, IngestApi api, RollupConsumer rollup,
-                        List<LongwatchFunction> functions) {
+                        ScheduledCompactor compactor, List<LongwatchFunction> functions) {
         public Props {
             Objects.requireNonNull(config, "config");
             Objects.requireNonNull(stream, "stream");
             Objects.requireNonNull(api, "api");
             Objects.requireNonNull(rollup, "rollup");
+            Objects.requireNonNull(compactor, "compactor");
             functions = List.copyOf(functions);
         }
     }
@@ -41,10 +43,10 @@ public final class ObservabilityStack extends Stack {
         super(scope, id, stackProps);
         this.alerts = new OperatorAlerts(this, "OperatorAlerts", new OperatorAlerts.Props(props.config().alarmEmail()));
         new PlatformAlarms(this, "Alarms", new PlatformAlarms.Props(alerts, props.functions(), props.rollup(),
-                props.api().stage(), Duration.minutes(props.config().iteratorAgeAlarmMinutes())));
+                props.compactor(), props.api().stage(), Duration.minutes(props.config().iteratorAgeAlarmMinutes())));
         this.dashboard = new PlatformDashboard(this, "Dashboard", new PlatformDashboard.Props(
                 "Longwatch-" + props.config().stage(), props.api().stage(), props.stream(), props.api().ingest(),
-                props.rollup(), props.functions(), alerts.alarms()));
+                props.rollup(), props.compactor(), props.functions(), alerts.alarms()));
         CfnOutput.Builder.create(this, "OperatorTopicArn").value(alerts.topic().getTopicArn())
                 .description("Subscribe operators (e-mail, chat, paging) to the platform's alarms here")
                 .build();

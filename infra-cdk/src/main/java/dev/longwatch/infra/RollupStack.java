@@ -2,6 +2,7 @@ package dev.longwatch.infra;
 
 import dev.longwatch.infra.construct.FunctionSettings;
 import dev.longwatch.infra.construct.RollupConsumer;
+import dev.longwatch.infra.construct.ScheduledCompactor;
 import dev.longwatch.infra.construct.TableSet;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
@@ -13,8 +14,9 @@ import software.constructs.Construct;
 import java.util.Objects;
 
 /**
- * The stream's consumers. Today the rollup consumer; the S3 archive writer and the compactor's schedule
- * belong here when they exist.
+ * What builds the rollups: the stream's rollup consumer and the compactor that turns minutes into hours and
+ * days. They deploy together because the rollup function's recompute requests are for the compactor (the S3
+ * archive writer belongs here too when it exists).
  */
 public final class RollupStack extends Stack {
 
@@ -28,19 +30,29 @@ public final class RollupStack extends Stack {
     }
 
     private final RollupConsumer rollup;
+    private final ScheduledCompactor compactor;
 
     public RollupStack(Construct scope, String id, StackProps stackProps, Props props) {
         super(scope, id, stackProps);
         LongwatchConfig c = props.config();
         this.rollup = new RollupConsumer(this, "Rollups", new RollupConsumer.Props(props.tables(), props.stream(),
-                props.functions(), Duration.seconds(c.batchingWindowSeconds()), c.rollupBatchSize(),
+                props.functions(), c.rollupRetention(), Duration.seconds(c.batchingWindowSeconds()), c.rollupBatchSize(),
                 c.rollupRetryAttempts(), Duration.hours(c.rollupMaxRecordAgeHours())));
         CfnOutput.Builder.create(this, "OnFailureQueueUrl").value(rollup.onFailureQueue().getQueueUrl())
                 .description("Shard ranges the rollup consumer gave up on (see infra-cdk/README.md)")
+                .build();
+        this.compactor = new ScheduledCompactor(this, "Compaction", new ScheduledCompactor.Props(props.tables(),
+                props.functions(), c.rollupRetention()));
+        CfnOutput.Builder.create(this, "CompactorDeadLetterQueueUrl").value(compactor.deadLetters().getQueueUrl())
+                .description("Compactor ticks EventBridge Scheduler could not deliver (see infra-cdk/README.md)")
                 .build();
     }
 
     public RollupConsumer rollup() {
         return rollup;
+    }
+
+    public ScheduledCompactor compactor() {
+        return compactor;
     }
 }

@@ -30,13 +30,13 @@ class FunctionsTest {
 
     private static List<LongwatchFunction> all(Installation i) {
         return List.of(i.stacks.ingest().api().ingest(), i.stacks.ingest().api().query(),
-                i.stacks.rollup().rollup().function());
+                i.stacks.rollup().rollup().function(), i.stacks.rollup().compactor().function());
     }
 
     @Test
     void functionsRunJava21OnArm64WithSnapStart() {
         List<Map<String, Object>> fns = functions(Installation.defaults());
-        assertEquals(3, fns.size());
+        assertEquals(4, fns.size());
         for (Map<String, Object> f : fns) {
             assertEquals("java21", f.get("Runtime"), f.get("Handler").toString());
             assertEquals(List.of("arm64"), f.get("Architectures"));
@@ -63,6 +63,10 @@ class FunctionsTest {
             String fn = Cfn.json(Cfn.properties(permission).get("FunctionName"));
             assertTrue(fn.contains(ingestAlias) || fn.contains(queryAlias), fn);
         }
+        String compactorAlias = Installation.logicalId(i.stacks.rollup().compactor().function().alias());
+        Map<String, Object> schedule = Cfn.properties(Cfn.onlyResource(i.rollup(), "AWS::Scheduler::Schedule"));
+        String scheduled = Cfn.json(((Map<?, ?>) schedule.get("Target")).get("Arn"));
+        assertTrue(scheduled.contains(compactorAlias), scheduled);
         for (LongwatchFunction f : all(i)) {
             assertEquals(LongwatchFunction.ALIAS, f.alias().getAliasName());
         }
@@ -113,10 +117,19 @@ class FunctionsTest {
         Map<String, Object> ingest = environment(i, i.stacks.ingest().api().ingest());
         assertEquals(Set.of("LONGWATCH_API_KEYS_TABLE", "LONGWATCH_STREAM_NAME"), ingest.keySet());
         assertEquals(Set.of("LONGWATCH_ROLLUPS_TABLE", "LONGWATCH_SERIES_TABLE", "LONGWATCH_EVENTS_TABLE",
-                "LONGWATCH_API_KEYS_TABLE"), environment(i, i.stacks.ingest().api().query()).keySet());
+                "LONGWATCH_API_KEYS_TABLE", "LONGWATCH_STATE_TABLE", "LONGWATCH_RETENTION_MINUTE_DAYS",
+                "LONGWATCH_RETENTION_HOUR_DAYS", "LONGWATCH_RETENTION_DAY_DAYS"),
+                environment(i, i.stacks.ingest().api().query()).keySet());
         Map<String, Object> rollup = environment(i, i.stacks.rollup().rollup().function());
-        assertEquals(Set.of("LONGWATCH_ROLLUPS_TABLE", "LONGWATCH_SERIES_TABLE", "LONGWATCH_EVENTS_TABLE"),
-                rollup.keySet());
+        assertEquals(Set.of("LONGWATCH_ROLLUPS_TABLE", "LONGWATCH_SERIES_TABLE", "LONGWATCH_EVENTS_TABLE",
+                "LONGWATCH_STATE_TABLE", "LONGWATCH_RETENTION_MINUTE_DAYS", "LONGWATCH_RETENTION_HOUR_DAYS",
+                "LONGWATCH_RETENTION_DAY_DAYS"), rollup.keySet());
+        Map<String, Object> compactor = environment(i, i.stacks.rollup().compactor().function());
+        assertEquals(Set.of("LONGWATCH_ROLLUPS_TABLE", "LONGWATCH_SERIES_TABLE", "LONGWATCH_STATE_TABLE",
+                "LONGWATCH_RETENTION_MINUTE_DAYS", "LONGWATCH_RETENTION_HOUR_DAYS", "LONGWATCH_RETENTION_DAY_DAYS"),
+                compactor.keySet());
+        assertTrue(Cfn.json(compactor.get("LONGWATCH_STATE_TABLE")).contains(Installation.logicalId(t.state())));
+        assertTrue(Cfn.json(rollup.get("LONGWATCH_STATE_TABLE")).contains(Installation.logicalId(t.state())));
         // Each variable names the right resource of the data stack.
         assertTrue(Cfn.json(rollup.get("LONGWATCH_ROLLUPS_TABLE")).contains(Installation.logicalId(t.rollups())));
         assertTrue(Cfn.json(rollup.get("LONGWATCH_SERIES_TABLE")).contains(Installation.logicalId(t.series())));
@@ -124,6 +137,38 @@ class FunctionsTest {
         assertTrue(Cfn.json(ingest.get("LONGWATCH_API_KEYS_TABLE")).contains(Installation.logicalId(t.apiKeys())));
         assertTrue(Cfn.json(ingest.get("LONGWATCH_STREAM_NAME")).contains(
                 Installation.logicalId(i.stacks.data().stream())));
+    }
+
+    /**
+     * The rollup function routes old points, the compactor stops recomputing and queries switch tiers by the
+     * same retention rule: they must all be told the same days, the configured ones.
+     */
+    @Test
+    void rollupQueryAndCompactorAreToldTheSameConfiguredRetention() {
+        for (Installation i : List.of(Installation.defaults(), Installation.production())) {
+            var c = i.stacks.config();
+            Map<String, Object> expected = Map.of(
+                    "LONGWATCH_RETENTION_MINUTE_DAYS", Integer.toString(c.minuteRetentionDays()),
+                    "LONGWATCH_RETENTION_HOUR_DAYS", Integer.toString(c.hourRetentionDays()),
+                    "LONGWATCH_RETENTION_DAY_DAYS", Integer.toString(c.dayRetentionDays()));
+            for (LongwatchFunction f : List.of(i.stacks.ingest().api().query(), i.stacks.rollup().rollup().function(),
+                    i.stacks.rollup().compactor().function())) {
+                Map<String, Object> env = environment(i, f);
+                expected.forEach((k, v) -> assertEquals(v, env.get(k), f.getNode().getId() + " " + k));
+            }
+        }
+        assertEquals("60", environment(Installation.production(), Installation.production().stacks.rollup()
+                .compactor().function()).get("LONGWATCH_RETENTION_MINUTE_DAYS"));
+        assertEquals("30", environment(Installation.defaults(), Installation.defaults().stacks.rollup()
+                .compactor().function()).get("LONGWATCH_RETENTION_MINUTE_DAYS"));
+    }
+
+    @Test
+    void theQueryFunctionIsDeployedOnlyAfterTheCompactorWhoseProgressItReads() {
+        Installation i = Installation.defaults();
+        assertTrue(i.stacks.ingest().getDependencies().contains(i.stacks.rollup()),
+                "with the state table but no compactor, hourly queries would wait for hours nobody builds");
+        assertFalse(i.stacks.rollup().getDependencies().contains(i.stacks.ingest()));
     }
 
     @SuppressWarnings("unchecked")

@@ -101,8 +101,20 @@ class IngestStackTest {
         }
         assertEquals(Set.of("dynamodb:GetItem"), Cfn.actionsOn(grants, Installation.logicalId(tables.apiKeys())));
         assertEquals(Set.of(), Cfn.actionsOn(grants, Installation.logicalId(i.stacks.data().stream())));
-        assertEquals(Set.of(), Cfn.actionsOn(grants, Installation.logicalId(tables.state())));
+        // QueryService reads only the tenant's compaction progress (DynamoDbCompactionStateStore.progress).
+        assertEquals(Set.of("dynamodb:GetItem"), Cfn.actionsOn(grants, Installation.logicalId(tables.state())));
         assertEquals(Set.of("dynamodb:Query", "dynamodb:GetItem", "logs:CreateLogStream", "logs:PutLogEvents"),
                 Cfn.allActions(grants));
+    }
+
+    @Test
+    void theIngestFunctionCannotTouchTheStateTable() {
+        Installation i = Installation.defaults();
+        List<Cfn.Grant> grants = Cfn.grantsOf(i.ingest(),
+                Installation.logicalId(i.stacks.ingest().api().ingest().role()));
+        assertEquals(Set.of(), Cfn.actionsOn(grants, Installation.logicalId(i.stacks.data().tables().state())));
+        assertFalse(Cfn.json(Cfn.properties(Cfn.resources(i.ingest(), "AWS::Lambda::Function")
+                .get(Installation.logicalId(i.stacks.ingest().api().ingest().function()))).get("Environment"))
+                .contains("LONGWATCH_STATE_TABLE"), "the ingest function is not even told its name");
     }
 }

@@ -37,7 +37,10 @@ final class Installation {
             Map.entry("logRetentionDays", 365),
             Map.entry("apiRateLimit", 200),
             Map.entry("apiBurstLimit", 400),
-            Map.entry("iteratorAgeAlarmMinutes", 15));
+            Map.entry("iteratorAgeAlarmMinutes", 15),
+            Map.entry("minuteRetentionDays", "60"),
+            Map.entry("hourRetentionDays", 730),
+            Map.entry("dayRetentionDays", "7305"));
 
     private static Installation defaults;
     private static Installation production;

@@ -7,6 +7,7 @@ import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.logs.RetentionDays;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -70,6 +71,34 @@ class LongwatchConfigTest {
         assertTrue(e.getMessage().contains("streamRetentionHours"), e.getMessage());
         assertEquals(30, read(Map.of("rollupMaxRecordAgeHours", 30, "streamRetentionHours", 48))
                 .rollupMaxRecordAgeHours());
+    }
+
+    @Test
+    void rollupRetentionDefaultsToTheFunctionsDefaultsAndIsReadFromContext() {
+        LongwatchConfig d = read(Map.of());
+        assertEquals(List.of(30, 1827, 3653), List.of(d.minuteRetentionDays(), d.hourRetentionDays(),
+                d.dayRetentionDays()));
+        LongwatchConfig c = read(Map.of("minuteRetentionDays", "90", "hourRetentionDays", 400,
+                "dayRetentionDays", "4000"));
+        assertEquals(Map.of("LONGWATCH_RETENTION_MINUTE_DAYS", "90", "LONGWATCH_RETENTION_HOUR_DAYS", "400",
+                "LONGWATCH_RETENTION_DAY_DAYS", "4000"), c.rollupRetention().environment());
+    }
+
+    @Test
+    void rollupRetentionMustNotShrinkFromMinutesToHoursToDays() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> read(Map.of("minuteRetentionDays", 0)));
+        assertTrue(e.getMessage().contains("'minuteRetentionDays' is '0'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> read(Map.of("hourRetentionDays", 20)));
+        assertTrue(e.getMessage().contains("'hourRetentionDays' is '20'") && e.getMessage().contains("minuteRetentionDays"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> read(Map.of("dayRetentionDays", 1000)));
+        assertTrue(e.getMessage().contains("'dayRetentionDays'") && e.getMessage().contains("hourRetentionDays"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> read(Map.of("minuteRetentionDays", "a month")));
+        assertTrue(e.getMessage().contains("whole number"), e.getMessage());
+        assertEquals(7, read(Map.of("minuteRetentionDays", 7, "hourRetentionDays", 7, "dayRetentionDays", 7))
+                .dayRetentionDays());
     }
 
     @Test

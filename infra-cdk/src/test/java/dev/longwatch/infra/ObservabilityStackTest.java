@@ -64,7 +64,7 @@ class ObservabilityStackTest {
     void errorsAndThrottlesOfEveryFunctionRaiseAlarms() {
         Installation i = Installation.defaults();
         for (LongwatchFunction f : List.of(i.stacks.ingest().api().ingest(), i.stacks.ingest().api().query(),
-                i.stacks.rollup().rollup().function())) {
+                i.stacks.rollup().rollup().function(), i.stacks.rollup().compactor().function())) {
             assertEquals(1, alarmsOn(i, "Errors", f.function()).size(), f.getNode().getId() + " errors");
             assertEquals(1, alarmsOn(i, "Throttles", f.function()).size(), f.getNode().getId() + " throttles");
         }
@@ -79,8 +79,61 @@ class ObservabilityStackTest {
         for (Map<String, Object> a : all) {
             assertEquals(List.of(Map.of("Ref", topic)), a.get("AlarmActions"), a.get("AlarmDescription").toString());
             assertEquals(List.of(Map.of("Ref", topic)), a.get("OKActions"));
-            assertEquals("notBreaching", a.get("TreatMissingData"));
         }
+    }
+
+    @Test
+    void onlyTheDeadMansSwitchTreatsSilenceAsFailure() {
+        Installation i = Installation.defaults();
+        List<Map<String, Object>> switches = alarmsOn(i, "Invocations",
+                i.stacks.rollup().compactor().function().function());
+        for (Map<String, Object> a : alarms(i)) {
+            // Elsewhere no data means no traffic or no failures, which is healthy.
+            assertEquals(switches.contains(a) ? "breaching" : "notBreaching", a.get("TreatMissingData"),
+                    a.get("AlarmDescription").toString());
+        }
+    }
+
+    @Test
+    void theCompactorHasADeadMansSwitch() {
+        Installation i = Installation.defaults();
+        List<Map<String, Object>> a = alarmsOn(i, "Invocations", i.stacks.rollup().compactor().function().function());
+        assertEquals(1, a.size());
+        Map<String, Object> alarm = a.get(0);
+        assertEquals("AWS/Lambda", alarm.get("Namespace"));
+        assertEquals("Sum", alarm.get("Statistic"));
+        int period = ((Number) alarm.get("Period")).intValue();
+        int expected = period / 60; // one run a minute
+        double threshold = ((Number) alarm.get("Threshold")).doubleValue();
+        assertEquals("LessThanThreshold", alarm.get("ComparisonOperator"));
+        assertTrue(threshold > 1 && threshold <= expected, "fires below the expected count, got " + threshold
+                + " of " + expected);
+        assertEquals("breaching", alarm.get("TreatMissingData"), "a compactor that never runs publishes no data");
+        assertTrue(((Number) alarm.get("EvaluationPeriods")).intValue() * period <= 15 * 60,
+                "a stopped compactor is noticed within 15 minutes");
+    }
+
+    @Test
+    void compactorTicksTheSchedulerCouldNotDeliverRaiseAnAlarm() {
+        Installation i = Installation.defaults();
+        List<Map<String, Object>> a = alarmsOn(i, "ApproximateNumberOfMessagesVisible",
+                i.stacks.rollup().compactor().deadLetters());
+        assertEquals(1, a.size());
+        assertEquals(1, ((Number) a.get(0).get("Threshold")).intValue());
+        assertEquals("GreaterThanOrEqualToThreshold", a.get(0).get("ComparisonOperator"));
+    }
+
+    @Test
+    void aCompactorThatFallsBehindTheClockRaisesAnAlarm() {
+        Installation i = Installation.defaults();
+        List<Map<String, Object>> a = alarms(i).stream()
+                .filter(x -> "CompactorLagMillis".equals(x.get("MetricName"))).toList();
+        assertEquals(1, a.size());
+        assertEquals("Longwatch", a.get(0).get("Namespace"));
+        assertTrue(Cfn.json(a.get(0).get("Dimensions")).contains(
+                Installation.logicalId(i.stacks.rollup().compactor().function().function())));
+        // About 65 minutes is current (an hour closes, then a grace period): the threshold must be above it.
+        assertTrue(((Number) a.get(0).get("Threshold")).doubleValue() > 65 * 60_000);
     }
 
     @Test
@@ -104,7 +157,8 @@ class ObservabilityStackTest {
         assertTrue(documented.size() >= 12, "could not read the metric table of docs/operations.md: " + documented);
         List<String> missing = documented.stream().filter(m -> !body.contains(m)).toList();
         assertEquals(List.of(), missing, "documented metrics missing from the dashboard");
-        for (String aws : List.of("IteratorAge", "IncomingRecords", "ApproximateNumberOfMessagesVisible", "5xx")) {
+        for (String aws : List.of("IteratorAge", "IncomingRecords", "ApproximateNumberOfMessagesVisible", "5xx",
+                "InvocationAttemptCount", "InvocationsSentToDeadLetterCount")) {
             assertTrue(body.contains(aws), aws);
         }
     }

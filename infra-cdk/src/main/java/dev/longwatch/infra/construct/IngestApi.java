@@ -39,10 +39,11 @@ public final class IngestApi extends Construct {
      * @param rateLimit  steady requests per second across all routes and tenants
      * @param burstLimit requests the stage absorbs at once above the rate
      */
-    public record Props(TableSet tables, IStream stream, FunctionSettings functions, int rateLimit,
-                        int burstLimit) {
+    public record Props(TableSet tables, IStream stream, FunctionSettings functions, RollupRetention retention,
+                        int rateLimit, int burstLimit) {
         public Props {
             Objects.requireNonNull(tables, "tables");
+            Objects.requireNonNull(retention, "retention");
             Objects.requireNonNull(stream, "stream");
             Objects.requireNonNull(functions, "functions");
         }
@@ -89,15 +90,21 @@ public final class IngestApi extends Construct {
         props.stream().grant(ingest.alias(), "kinesis:PutRecords");
         props.tables().apiKeys().grant(ingest.alias(), "dynamodb:GetItem");
 
+        // The state table (the compactor's progress) and the retention decide which tier a query reads: the
+        // same retention as the rollup function and the compactor, or queries would look where nothing is.
+        Map<String, String> queryEnv = new HashMap<>(props.tables().environmentFor(props.tables().rollups(),
+                props.tables().series(), props.tables().events(), props.tables().apiKeys(), props.tables().state()));
+        queryEnv.putAll(props.retention().environment());
         // 1 GB: a query merges up to a few thousand slabs with DDSketch; more memory buys CPU.
         this.query = new LongwatchFunction(this, "Query", new LongwatchFunction.Props(QUERY_HANDLER,
                 "Longwatch query: series, rollups and events of the caller's tenant", 1024,
-                Duration.seconds(25), props.tables().environmentFor(props.tables().rollups(),
-                props.tables().series(), props.tables().events(), props.tables().apiKeys()), props.functions()));
+                Duration.seconds(25), queryEnv, props.functions()));
         for (var t : List.of(props.tables().rollups(), props.tables().series(), props.tables().events())) {
             t.grant(query.alias(), "dynamodb:Query", "dynamodb:GetItem");
         }
         props.tables().apiKeys().grant(query.alias(), "dynamodb:GetItem");
+        // Only the tenant's compaction progress (one consistent GetItem per query); never a write.
+        props.tables().state().grant(query.alias(), "dynamodb:GetItem");
 
         this.api = HttpApi.Builder.create(this, "Api")
                 .description("Longwatch tenant API: ingest and query")

@@ -23,7 +23,7 @@ import java.util.function.Function;
 
 /**
  * One CloudWatch dashboard of the platform, in the order a datapoint travels: API, ingest, stream, rollups,
- * DynamoDB, then the functions and the alarms. The {@code Longwatch} namespace holds the functions' own
+ * compaction, DynamoDB, then the functions and the alarms. The {@code Longwatch} namespace holds the functions' own
  * metrics (Embedded Metric Format, dimension {@code Function}; see docs/operations.md).
  */
 public final class PlatformDashboard extends Construct {
@@ -31,13 +31,15 @@ public final class PlatformDashboard extends Construct {
     private static final Duration PERIOD = Duration.minutes(1);
 
     public record Props(String name, HttpStage api, IStream stream, LongwatchFunction ingest,
-                        RollupConsumer rollup, List<LongwatchFunction> functions, List<? extends IAlarm> alarms) {
+                        RollupConsumer rollup, ScheduledCompactor compactor, List<LongwatchFunction> functions,
+                        List<? extends IAlarm> alarms) {
         public Props {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(api, "api");
             Objects.requireNonNull(stream, "stream");
             Objects.requireNonNull(ingest, "ingest");
             Objects.requireNonNull(rollup, "rollup");
+            Objects.requireNonNull(compactor, "compactor");
             functions = List.copyOf(functions);
             alarms = List.copyOf(alarms);
         }
@@ -86,6 +88,34 @@ public final class PlatformDashboard extends Construct {
                                 .label("StreamLagMillis (oldest record of a batch)").build(),
                         props.rollup().function().function().metric("IteratorAge",
                                 MetricOptions.builder().statistic("Maximum").period(PERIOD).build()))));
+
+        String compactor = props.compactor().function().function().getFunctionName();
+        MetricOptions max = MetricOptions.builder().statistic("Maximum").period(PERIOD).build();
+        dashboard.addWidgets(
+                graph("Compacted slots (hours, days)", 6, List.of(own("CompactedHours", compactor),
+                        own("CompactedDays", compactor))),
+                graph("Compactor writes and recomputes", 6, List.of(own("CompactorWrites", compactor),
+                        own("RecomputesDone", compactor), own("RecomputesExpired", compactor))),
+                graph("Compactor lag (ms; ~65 min is current)", 6, List.of(
+                        Metric.Builder.create().namespace(NAMESPACE).metricName("CompactorLagMillis")
+                                .dimensionsMap(Map.of("Function", compactor)).statistic("Maximum").period(PERIOD)
+                                .label("CompactorLagMillis (most behind tenant's hours)").build())),
+                graph("Compactor trouble", 6, List.of(own("CompactorFailedTenants", compactor),
+                        own("CompactorSlotsSkipped", compactor))));
+        dashboard.addWidgets(
+                graph("Late and expired input (rollup)", List.of(own("RecomputeRequested", rollup),
+                        own("PointsPastRetention", rollup))),
+                graph("Compactor schedule", List.of(
+                        props.compactor().group().metricAttempts(sum).with(
+                                MetricOptions.builder().label("invocation attempts").build()),
+                        props.compactor().group().metricTargetErrors(sum).with(
+                                MetricOptions.builder().label("target errors").build()),
+                        props.compactor().group().metricSentToDLQ(sum).with(
+                                MetricOptions.builder().label("sent to dead-letter queue").build()),
+                        props.compactor().function().function().metricInvocations(sum).with(
+                                MetricOptions.builder().label("compactor invocations").build()))),
+                graph("Compactor ticks lost (dead-letter queue)", List.of(
+                        props.compactor().deadLetters().metricApproximateNumberOfMessagesVisible(max))));
 
         dashboard.addWidgets(
                 graph("DynamoDB write units, by table", List.of(search("DynamoDbWriteUnits", "Table", null))),

@@ -12,7 +12,9 @@ import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -33,10 +35,11 @@ public final class RollupConsumer extends Construct {
      * @param retryAttempts  retries of a failing batch before it goes to the on-failure queue
      * @param maxRecordAge   records older than this are not retried but sent to the on-failure queue
      */
-    public record Props(TableSet tables, IStream stream, FunctionSettings functions, Duration batchingWindow,
-                        int batchSize, int retryAttempts, Duration maxRecordAge) {
+    public record Props(TableSet tables, IStream stream, FunctionSettings functions, RollupRetention retention,
+                        Duration batchingWindow, int batchSize, int retryAttempts, Duration maxRecordAge) {
         public Props {
             Objects.requireNonNull(tables, "tables");
+            Objects.requireNonNull(retention, "retention");
             Objects.requireNonNull(stream, "stream");
             Objects.requireNonNull(functions, "functions");
             Objects.requireNonNull(batchingWindow, "batchingWindow");
@@ -51,15 +54,24 @@ public final class RollupConsumer extends Construct {
         super(scope, id);
         // 1.5 GB: a full batch (up to 6 MB of records) is decoded and aggregated in memory, and the extra CPU
         // shortens the DynamoDB round trips' share of the run. 5 minutes covers a full batch with conflicts.
+        // The retention picks the tier an old point goes to (and its TTL); the state table is where late points
+        // ask the compactor to recompute their hour or day.
+        Map<String, String> env = new HashMap<>(props.tables().environmentFor(props.tables().rollups(),
+                props.tables().series(), props.tables().events(), props.tables().state()));
+        env.putAll(props.retention().environment());
         this.function = new LongwatchFunction(this, "Rollup", new LongwatchFunction.Props(HANDLER,
                 "Longwatch rollup: folds stream batches into per-minute rollups, series and events", 1536,
-                Duration.minutes(5), props.tables().environmentFor(props.tables().rollups(), props.tables().series(),
-                props.tables().events()), props.functions()));
+                Duration.minutes(5), env, props.functions()));
         // Least privilege: read slabs (BatchGetItem), write them conditionally (PutItem); the series index and
         // events are written with idempotent batch puts. Nothing is read back from series or events.
         props.tables().rollups().grant(function.alias(), "dynamodb:BatchGetItem", "dynamodb:PutItem");
         props.tables().series().grant(function.alias(), "dynamodb:BatchWriteItem");
         props.tables().events().grant(function.alias(), "dynamodb:BatchWriteItem");
+        // State (DynamoDbCompactionStateStore via LateArrivals): read a tenant's progress (GetItem), start it
+        // once (conditional PutItem), record recompute requests (BatchWriteItem). Updating or deleting progress
+        // and requests is the compactor's alone.
+        props.tables().state().grant(function.alias(), "dynamodb:GetItem", "dynamodb:PutItem",
+                "dynamodb:BatchWriteItem");
 
         this.onFailure = Queue.Builder.create(this, "OnFailure")
                 .encryption(QueueEncryption.SQS_MANAGED)
