@@ -13,10 +13,10 @@ import software.constructs.Construct;
  * same tables on DynamoDB Local): string {@code pk}, string {@code sk}, and api-keys has no sort key.
  *
  * <p>On-demand billing (ingest is bursty and a provisioned floor would cost more than it saves at small
- * scale), point-in-time recovery, and TTL on the attribute {@code ttl} for rollups and events, where the
- * retention work will set it. {@code state} (job progress) has no user yet; it is created with the others
- * because the functions' {@code TableNames} and {@code TableSetup} define it. In production the tables are
- * retained and protected from deletion.
+ * scale), point-in-time recovery, and TTL on the attribute {@code ttl} for rollups (a slab expires at its end
+ * plus its tier's retention) and events. {@code state} holds job progress (the compactor's marks and the
+ * recompute requests late data leaves for it). In production the tables are retained and protected from
+ * deletion.
  */
 public final class LongwatchTables extends Construct {
     public static final String TTL_ATTRIBUTE = "ttl";
