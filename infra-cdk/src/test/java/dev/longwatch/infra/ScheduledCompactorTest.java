@@ -41,6 +41,11 @@ class ScheduledCompactorTest {
         assertEquals("ENABLED", s.getOrDefault("State", "ENABLED"));
         // In its own schedule group, so the scheduler role can be limited to the schedules in it.
         assertEquals(groupName(i), s.get("GroupName"));
+        // By name only, so CloudFormation must be told to create the group (and the role's policy) first.
+        Object dependsOn = Cfn.resources(i.rollup(), "AWS::Scheduler::Schedule").values().iterator().next()
+                .get("DependsOn");
+        assertTrue(Cfn.json(dependsOn).contains(Installation.logicalId(compactor(i).group())), Cfn.json(dependsOn));
+        assertTrue(Cfn.json(dependsOn).contains("SchedulerRoleDefaultPolicy"), Cfn.json(dependsOn));
         // No rule-based schedule on the side (EventBridge rules would invoke without the retry policy and DLQ).
         i.rollup().resourceCountIs("AWS::Events::Rule", 0);
     }

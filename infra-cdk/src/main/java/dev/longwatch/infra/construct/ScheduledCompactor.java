@@ -133,6 +133,9 @@ public final class ScheduledCompactor extends Construct {
                         .deadLetterQueue(deadLetters)
                         .build())
                 .build();
+        // The schedule names its group by a literal name (no reference CloudFormation could order by), so the
+        // group must exist first; and the role's policy, so the first tick may already invoke.
+        schedule.getNode().addDependency(group, schedulerRole);
     }
 
     public LongwatchFunction function() {
