@@ -1,9 +1,11 @@
 package dev.longwatch.infra;
 
+import dev.longwatch.infra.construct.CloudWatchImporter;
 import dev.longwatch.infra.construct.FunctionSettings;
 import dev.longwatch.infra.construct.IngestApi;
 import dev.longwatch.infra.construct.TableSet;
 import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.kinesis.IStream;
@@ -11,7 +13,10 @@ import software.constructs.Construct;
 
 import java.util.Objects;
 
-/** The tenant API and the functions behind it (ingest, query). */
+/**
+ * What tenants' data comes in and goes out through: the tenant API and the functions behind it (ingest, query,
+ * metric streams), and the CloudWatch importer, another producer onto the stream.
+ */
 public final class IngestStack extends Stack {
 
     public record Props(LongwatchConfig config, TableSet tables, IStream stream, FunctionSettings functions) {
@@ -24,11 +29,15 @@ public final class IngestStack extends Stack {
     }
 
     private final IngestApi api;
+    private final CloudWatchImporter importer;
 
     public IngestStack(Construct scope, String id, StackProps stackProps, Props props) {
         super(scope, id, stackProps);
         this.api = new IngestApi(this, "TenantApi", new IngestApi.Props(props.tables(), props.stream(),
                 props.functions(), props.config().rollupRetention(), props.config().apiRateLimit(), props.config().apiBurstLimit()));
+        this.importer = new CloudWatchImporter(this, "CloudWatchImport", new CloudWatchImporter.Props(props.tables(),
+                props.stream(), props.functions(), props.config().cloudWatchImports(),
+                Duration.minutes(props.config().cloudWatchImportMinutes())));
         CfnOutput.Builder.create(this, "ApiUrl").value(api.url())
                 .description("Base URL of the tenant API (POST /v1/metrics, GET /v1/query, ...)")
                 .build();
@@ -36,5 +45,9 @@ public final class IngestStack extends Stack {
 
     public IngestApi api() {
         return api;
+    }
+
+    public CloudWatchImporter importer() {
+        return importer;
     }
 }

@@ -30,6 +30,8 @@ public record LongwatchConfig(
         int minuteRetentionDays,
         int hourRetentionDays,
         int dayRetentionDays,
+        Optional<String> cloudWatchImports,
+        int cloudWatchImportMinutes,
         String functionsJar) {
 
     public static final String DEFAULT_FUNCTIONS_JAR = "../functions/target/longwatch-functions.jar";
@@ -87,6 +89,17 @@ public record LongwatchConfig(
                 "days the hour rollups are kept, at least minuteRetentionDays");
         check("dayRetentionDays", dayRetentionDays, hourRetentionDays, MAX_RETENTION_DAYS,
                 "days the day rollups are kept, at least hourRetentionDays");
+        cloudWatchImports.ifPresent(j -> {
+            if (!j.trim().startsWith("[") || !j.trim().endsWith("]")) {
+                throw invalid("cloudWatchImports", j, "a JSON array of import jobs (docs/importing.md)");
+            }
+            // Lambda allows 4 KB of environment variables in all; the rest of the importer's takes ~200 bytes.
+            if (j.length() > 3_500) {
+                throw invalid("cloudWatchImports", j.substring(0, 40) + "...", "at most 3500 characters (Lambda's"
+                        + " 4 KB environment limit); define further jobs in the state table instead");
+            }
+        });
+        check("cloudWatchImportMinutes", cloudWatchImportMinutes, 5, 60, "minutes between importer runs");
         if (functionsJar == null || functionsJar.isBlank()) {
             throw invalid("functionsJar", String.valueOf(functionsJar), "the path of the functions' deployment jar");
         }
@@ -96,7 +109,7 @@ public record LongwatchConfig(
     public static LongwatchConfig defaults() {
         // Retention: the functions' own defaults (Retention.DEFAULTS), longer than CloudWatch keeps each.
         return new LongwatchConfig("dev", 0, 24, Optional.empty(), 60, 10_000, 10, 6, 30, 500, 1000, 10,
-                30, 1827, 3653, DEFAULT_FUNCTIONS_JAR);
+                30, 1827, 3653, Optional.empty(), 15, DEFAULT_FUNCTIONS_JAR);
     }
 
     public static LongwatchConfig fromContext(Node node) {
@@ -118,6 +131,8 @@ public record LongwatchConfig(
                 integer(node, "minuteRetentionDays", d.minuteRetentionDays()),
                 integer(node, "hourRetentionDays", d.hourRetentionDays()),
                 integer(node, "dayRetentionDays", d.dayRetentionDays()),
+                json(node, "cloudWatchImports"),
+                integer(node, "cloudWatchImportMinutes", d.cloudWatchImportMinutes()),
                 string(node, "functionsJar", d.functionsJar()));
     }
 
@@ -141,6 +156,22 @@ public record LongwatchConfig(
     private static String string(Node node, String key, String fallback) {
         Object v = node.tryGetContext(key);
         return v == null ? fallback : v.toString();
+    }
+
+    /** A JSON value: a string from {@code -c key='[...]'}, or structured in cdk.json. */
+    private static Optional<String> json(Node node, String key) {
+        Object v = node.tryGetContext(key);
+        if (v == null || v.toString().isBlank()) {
+            return Optional.empty();
+        }
+        if (v instanceof String s) {
+            return Optional.of(s.trim());
+        }
+        try {
+            return Optional.of(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(v));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw invalid(key, v.toString(), "JSON");
+        }
     }
 
     private static int integer(Node node, String key, int fallback) {

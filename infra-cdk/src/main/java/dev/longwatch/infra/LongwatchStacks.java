@@ -34,7 +34,7 @@ public record LongwatchStacks(LongwatchConfig config, DataStack data, IngestStac
         DataStack data = new DataStack(app, prefix + "Data",
                 props(config, "Longwatch " + config.stage() + ": DynamoDB tables and the Kinesis stream"), config);
         IngestStack ingest = new IngestStack(app, prefix + "Ingest",
-                props(config, "Longwatch " + config.stage() + ": tenant API, ingest and query functions"),
+                props(config, "Longwatch " + config.stage() + ": tenant API, ingest, query, metric streams, CloudWatch import"),
                 new IngestStack.Props(config, data.tables(), data.stream(), functions));
         RollupStack rollup = new RollupStack(app, prefix + "Rollup",
                 props(config, "Longwatch " + config.stage() + ": the stream's rollup consumer and the compactor"),
@@ -46,7 +46,9 @@ public record LongwatchStacks(LongwatchConfig config, DataStack data, IngestStac
         ObservabilityStack observability = new ObservabilityStack(app, prefix + "Observability",
                 props(config, "Longwatch " + config.stage() + ": operator alarms and dashboard"),
                 new ObservabilityStack.Props(config, data.stream(), ingest.api(), rollup.rollup(), rollup.compactor(),
-                        List.of(ingest.api().ingest(), ingest.api().query(), rollup.rollup().function(),
+                        ingest.importer(),
+                        List.of(ingest.api().ingest(), ingest.api().query(), ingest.api().metricStream(),
+                                ingest.importer().function(), rollup.rollup().function(),
                                 rollup.compactor().function())));
         return new LongwatchStacks(config, data, ingest, rollup, observability);
     }

@@ -1,5 +1,6 @@
 package dev.longwatch.infra;
 
+import dev.longwatch.infra.construct.CloudWatchImporter;
 import dev.longwatch.infra.construct.IngestApi;
 import dev.longwatch.infra.construct.LongwatchFunction;
 import dev.longwatch.infra.construct.OperatorAlerts;
@@ -25,13 +26,14 @@ import java.util.Objects;
 public final class ObservabilityStack extends Stack {
 
     public record Props(LongwatchConfig config, IStream stream, IngestApi api, RollupConsumer rollup,
-                        ScheduledCompactor compactor, List<LongwatchFunction> functions) {
+                        ScheduledCompactor compactor, CloudWatchImporter importer, List<LongwatchFunction> functions) {
         public Props {
             Objects.requireNonNull(config, "config");
             Objects.requireNonNull(stream, "stream");
             Objects.requireNonNull(api, "api");
             Objects.requireNonNull(rollup, "rollup");
             Objects.requireNonNull(compactor, "compactor");
+            Objects.requireNonNull(importer, "importer");
             functions = List.copyOf(functions);
         }
     }
@@ -43,10 +45,11 @@ public final class ObservabilityStack extends Stack {
         super(scope, id, stackProps);
         this.alerts = new OperatorAlerts(this, "OperatorAlerts", new OperatorAlerts.Props(props.config().alarmEmail()));
         new PlatformAlarms(this, "Alarms", new PlatformAlarms.Props(alerts, props.functions(), props.rollup(),
-                props.compactor(), props.api().stage(), Duration.minutes(props.config().iteratorAgeAlarmMinutes())));
+                props.compactor(), props.importer(), props.api().stage(), Duration.minutes(props.config().iteratorAgeAlarmMinutes())));
         this.dashboard = new PlatformDashboard(this, "Dashboard", new PlatformDashboard.Props(
                 "Longwatch-" + props.config().stage(), props.api().stage(), props.stream(), props.api().ingest(),
-                props.rollup(), props.compactor(), props.functions(), alerts.alarms()));
+                props.rollup(), props.compactor(), props.api().metricStream(), props.importer(), props.functions(),
+                alerts.alarms()));
         CfnOutput.Builder.create(this, "OperatorTopicArn").value(alerts.topic().getTopicArn())
                 .description("Subscribe operators (e-mail, chat, paging) to the platform's alarms here")
                 .build();

@@ -30,13 +30,14 @@ class FunctionsTest {
 
     private static List<LongwatchFunction> all(Installation i) {
         return List.of(i.stacks.ingest().api().ingest(), i.stacks.ingest().api().query(),
+                i.stacks.ingest().api().metricStream(), i.stacks.ingest().importer().function(),
                 i.stacks.rollup().rollup().function(), i.stacks.rollup().compactor().function());
     }
 
     @Test
     void functionsRunJava21OnArm64WithSnapStart() {
         List<Map<String, Object>> fns = functions(Installation.defaults());
-        assertEquals(4, fns.size());
+        assertEquals(6, fns.size());
         for (Map<String, Object> f : fns) {
             assertEquals("java21", f.get("Runtime"), f.get("Handler").toString());
             assertEquals(List.of("arm64"), f.get("Architectures"));
@@ -55,14 +56,19 @@ class FunctionsTest {
 
         String ingestAlias = Installation.logicalId(i.stacks.ingest().api().ingest().alias());
         String queryAlias = Installation.logicalId(i.stacks.ingest().api().query().alias());
+        String streamAlias = Installation.logicalId(i.stacks.ingest().api().metricStream().alias());
         for (Map<String, Object> integration : Cfn.resources(i.ingest(), "AWS::ApiGatewayV2::Integration").values()) {
             String uri = Cfn.json(Cfn.properties(integration).get("IntegrationUri"));
-            assertTrue(uri.contains(ingestAlias) || uri.contains(queryAlias), uri);
+            assertTrue(uri.contains(ingestAlias) || uri.contains(queryAlias) || uri.contains(streamAlias), uri);
         }
         for (Map<String, Object> permission : Cfn.resources(i.ingest(), "AWS::Lambda::Permission").values()) {
             String fn = Cfn.json(Cfn.properties(permission).get("FunctionName"));
-            assertTrue(fn.contains(ingestAlias) || fn.contains(queryAlias), fn);
+            assertTrue(fn.contains(ingestAlias) || fn.contains(queryAlias) || fn.contains(streamAlias), fn);
         }
+        String importerAlias = Installation.logicalId(i.stacks.ingest().importer().function().alias());
+        String imported = Cfn.json(((Map<?, ?>) Cfn.properties(Cfn.onlyResource(i.ingest(),
+                "AWS::Scheduler::Schedule")).get("Target")).get("Arn"));
+        assertTrue(imported.contains(importerAlias), imported);
         String compactorAlias = Installation.logicalId(i.stacks.rollup().compactor().function().alias());
         Map<String, Object> schedule = Cfn.properties(Cfn.onlyResource(i.rollup(), "AWS::Scheduler::Schedule"));
         String scheduled = Cfn.json(((Map<?, ?>) schedule.get("Target")).get("Arn"));

@@ -20,11 +20,13 @@ class IngestStackTest {
         Installation i = Installation.defaults();
         Template t = i.ingest();
         String ingestAlias = Installation.logicalId(i.stacks.ingest().api().ingest().alias());
+        String streamAlias = Installation.logicalId(i.stacks.ingest().api().metricStream().alias());
         Map<String, String> integrationTarget = new TreeMap<>();
         Cfn.resources(t, "AWS::ApiGatewayV2::Integration").forEach((id, r) -> {
             assertEquals("2.0", Cfn.properties(r).get("PayloadFormatVersion"));
-            integrationTarget.put(id, Cfn.json(Cfn.properties(r).get("IntegrationUri")).contains(ingestAlias)
-                    ? "ingest" : "query");
+            String uri = Cfn.json(Cfn.properties(r).get("IntegrationUri"));
+            integrationTarget.put(id, uri.contains(ingestAlias) ? "ingest" : uri.contains(streamAlias)
+                    ? "metricStream" : "query");
         });
 
         Map<String, String> routes = new TreeMap<>();
@@ -37,6 +39,7 @@ class IngestStackTest {
             routes.put((String) p.get("RouteKey"), integrationTarget.get(integration));
         }
         assertEquals(Map.of(
+                "POST /v1/integrations/cloudwatch/metric-stream", "metricStream",
                 "POST /v1/metrics", "ingest",
                 "POST /v1/events", "ingest",
                 "GET /v1/query", "query",

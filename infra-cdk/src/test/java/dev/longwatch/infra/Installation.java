@@ -40,7 +40,11 @@ final class Installation {
             Map.entry("iteratorAgeAlarmMinutes", 15),
             Map.entry("minuteRetentionDays", "60"),
             Map.entry("hourRetentionDays", 730),
-            Map.entry("dayRetentionDays", "7305"));
+            Map.entry("dayRetentionDays", "7305"),
+            Map.entry("cloudWatchImportMinutes", "5"),
+            Map.entry("cloudWatchImports", "[{\"tenant\": \"acme\", \"id\": \"billing\", \"namespace\": \"AWS/Billing\","
+                    + " \"metric\": \"EstimatedCharges\", \"dimensions\": {\"Currency\": \"USD\"},"
+                    + " \"statistics\": [\"Maximum\"]}]"));
 
     private static Installation defaults;
     private static Installation production;

@@ -102,6 +102,24 @@ class LongwatchConfigTest {
     }
 
     @Test
+    void cloudWatchImportJobsMustBeAJsonArrayThatFitsTheEnvironment() {
+        assertEquals(Optional.empty(), read(Map.of()).cloudWatchImports());
+        assertEquals(15, read(Map.of()).cloudWatchImportMinutes());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> read(Map.of("cloudWatchImports", "{\"tenant\": \"acme\"}")));
+        assertTrue(e.getMessage().contains("'cloudWatchImports'") && e.getMessage().contains("JSON array"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> read(Map.of("cloudWatchImports", "[" + "{}, ".repeat(1000) + "{}]")));
+        assertTrue(e.getMessage().contains("4 KB"), e.getMessage());
+        // Structured in cdk.json, it arrives as JSON text.
+        assertEquals("[{\"id\":\"cpu\"}]", read(Map.of("cloudWatchImports", List.of(Map.of("id", "cpu"))))
+                .cloudWatchImports().orElseThrow());
+        e = assertThrows(IllegalArgumentException.class, () -> read(Map.of("cloudWatchImportMinutes", 1)));
+        assertTrue(e.getMessage().contains("'cloudWatchImportMinutes' is '1'"), e.getMessage());
+    }
+
+    @Test
     void onlyTheProdStageIsProduction() {
         assertTrue(read(Map.of("stage", "prod")).production());
         assertEquals(false, read(Map.of("stage", "production-test")).production());

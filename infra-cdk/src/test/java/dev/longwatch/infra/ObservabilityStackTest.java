@@ -64,6 +64,7 @@ class ObservabilityStackTest {
     void errorsAndThrottlesOfEveryFunctionRaiseAlarms() {
         Installation i = Installation.defaults();
         for (LongwatchFunction f : List.of(i.stacks.ingest().api().ingest(), i.stacks.ingest().api().query(),
+                i.stacks.ingest().api().metricStream(), i.stacks.ingest().importer().function(),
                 i.stacks.rollup().rollup().function(), i.stacks.rollup().compactor().function())) {
             assertEquals(1, alarmsOn(i, "Errors", f.function()).size(), f.getNode().getId() + " errors");
             assertEquals(1, alarmsOn(i, "Throttles", f.function()).size(), f.getNode().getId() + " throttles");

@@ -34,6 +34,8 @@ import java.util.Objects;
 public final class IngestApi extends Construct {
     static final String INGEST_HANDLER = "dev.longwatch.handler.HttpIngestRequestHandler";
     static final String QUERY_HANDLER = "dev.longwatch.handler.HttpQueryRequestHandler";
+    static final String METRIC_STREAM_HANDLER = "dev.longwatch.handler.HttpFirehoseMetricStreamHandler";
+    static final String METRIC_STREAM_PATH = "/v1/integrations/cloudwatch/metric-stream";
 
     /**
      * @param rateLimit  steady requests per second across all routes and tenants
@@ -74,6 +76,7 @@ public final class IngestApi extends Construct {
     private final HttpStage stage;
     private final LongwatchFunction ingest;
     private final LongwatchFunction query;
+    private final LongwatchFunction metricStream;
     private final LogGroup accessLogs;
 
     public IngestApi(Construct scope, String id, Props props) {
@@ -105,6 +108,21 @@ public final class IngestApi extends Construct {
         props.tables().apiKeys().grant(query.alias(), "dynamodb:GetItem");
         // Only the tenant's compaction progress (one consistent GetItem per query); never a write.
         props.tables().state().grant(query.alias(), "dynamodb:GetItem");
+
+        // CloudWatch metric streams through Firehose. 1 GB and 25 s: a delivery of up to 16 MB (base64 JSON) is
+        // decoded and re-encoded per series, within API Gateway's 30 s.
+        Map<String, String> streamEnv = new HashMap<>(props.tables().environmentFor(props.tables().apiKeys(),
+                props.tables().state()));
+        streamEnv.put("LONGWATCH_STREAM_NAME", props.stream().getStreamName());
+        this.metricStream = new LongwatchFunction(this, "MetricStream", new LongwatchFunction.Props(
+                METRIC_STREAM_HANDLER, "Longwatch metric streams: CloudWatch datapoints from Firehose onto the stream",
+                1024, Duration.seconds(25), streamEnv, props.functions()));
+        // Least privilege: the key lookup, the delivery ledger (DynamoDbDeliveryLedger: PutItem, GetItem,
+        // UpdateItem, DeleteItem; deliveries are deduplicated by Firehose request id), records onto the stream.
+        props.stream().grant(metricStream.alias(), "kinesis:PutRecords");
+        props.tables().apiKeys().grant(metricStream.alias(), "dynamodb:GetItem");
+        props.tables().state().grant(metricStream.alias(), "dynamodb:PutItem", "dynamodb:GetItem",
+                "dynamodb:UpdateItem", "dynamodb:DeleteItem");
 
         this.api = HttpApi.Builder.create(this, "Api")
                 .description("Longwatch tenant API: ingest and query")
@@ -138,6 +156,8 @@ public final class IngestApi extends Construct {
 
         HttpLambdaIntegration toIngest = new HttpLambdaIntegration("IngestIntegration", ingest.alias());
         HttpLambdaIntegration toQuery = new HttpLambdaIntegration("QueryIntegration", query.alias());
+        HttpLambdaIntegration toMetricStream = new HttpLambdaIntegration("MetricStreamIntegration",
+                metricStream.alias());
         List<HttpRoute> routes = new ArrayList<>();
         routes.addAll(route("/v1/metrics", HttpMethod.POST, toIngest));
         routes.addAll(route("/v1/events", HttpMethod.POST, toIngest));
@@ -145,12 +165,14 @@ public final class IngestApi extends Construct {
         routes.addAll(route("/v1/metrics", HttpMethod.GET, toQuery));
         routes.addAll(route("/v1/metrics/{name}/tags", HttpMethod.GET, toQuery));
         routes.addAll(route("/v1/events", HttpMethod.GET, toQuery));
+        routes.addAll(route(METRIC_STREAM_PATH, HttpMethod.POST, toMetricStream));
         for (HttpRoute r : routes) {
             NagSuppressions.addResourceSuppressions(r, List.of(NagPackSuppression.builder()
                     .id("AwsSolutions-APIG4")
-                    .reason("Tenant routes are authorized inside the ingest and query functions: the API key's"
-                            + " SHA-256 is looked up in the api-keys table (cached 60 s). An HTTP API Lambda"
-                            + " authorizer could only refuse with 403, and the API contract answers 401.")
+                    .reason("Tenant routes are authorized inside the ingest, query and metric-stream functions: the"
+                            + " API key's SHA-256 is looked up in the api-keys table (cached 60 s). An HTTP API Lambda"
+                            + " authorizer could only refuse with 403, and the API contract answers 401 (Firehose"
+                            + " sends the key in its own access-key header).")
                     .build()));
         }
     }
@@ -182,6 +204,11 @@ public final class IngestApi extends Construct {
 
     public LongwatchFunction query() {
         return query;
+    }
+
+    /** Firehose's HTTP endpoint for CloudWatch metric streams. */
+    public LongwatchFunction metricStream() {
+        return metricStream;
     }
 
     public LogGroup accessLogs() {

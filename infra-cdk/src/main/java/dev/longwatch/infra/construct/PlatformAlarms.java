@@ -28,12 +28,13 @@ public final class PlatformAlarms extends Construct {
      * @param maxLag        the rollup consumer's iterator age above which it is falling behind
      */
     public record Props(OperatorAlerts alerts, List<LongwatchFunction> functions, RollupConsumer rollup,
-                        ScheduledCompactor compactor, HttpStage api, Duration maxLag) {
+                        ScheduledCompactor compactor, CloudWatchImporter importer, HttpStage api, Duration maxLag) {
         public Props {
             Objects.requireNonNull(alerts, "alerts");
             functions = List.copyOf(functions);
             Objects.requireNonNull(rollup, "rollup");
             Objects.requireNonNull(compactor, "compactor");
+            Objects.requireNonNull(importer, "importer");
             Objects.requireNonNull(api, "api");
             Objects.requireNonNull(maxLag, "maxLag");
         }
@@ -60,6 +61,12 @@ public final class PlatformAlarms extends Construct {
                         + " rollup errors, DynamoDB throttling, or a stream that needs more shards."));
 
         compactorAlarms(alerts, props.compactor());
+        alerts.route(alarm("CloudWatchImportScheduleFailed",
+                props.importer().schedule().deadLetters().metricApproximateNumberOfMessagesVisible(
+                        MetricOptions.builder().statistic("Maximum").period(PERIOD).build()),
+                1, 1, "EventBridge Scheduler could not invoke the CloudWatch importer (retries exhausted): each"
+                        + " message on its dead-letter queue is a lost tick and says why. The next run resumes every"
+                        + " job from its cursor; fix the cause, then purge the queue."));
 
         alerts.route(alarm("ApiServerErrors",
                 props.api().metricServerError(MetricOptions.builder().statistic("Sum").period(PERIOD).build()),

@@ -31,7 +31,8 @@ public final class PlatformDashboard extends Construct {
     private static final Duration PERIOD = Duration.minutes(1);
 
     public record Props(String name, HttpStage api, IStream stream, LongwatchFunction ingest,
-                        RollupConsumer rollup, ScheduledCompactor compactor, List<LongwatchFunction> functions,
+                        RollupConsumer rollup, ScheduledCompactor compactor, LongwatchFunction metricStream,
+                        CloudWatchImporter importer, List<LongwatchFunction> functions,
                         List<? extends IAlarm> alarms) {
         public Props {
             Objects.requireNonNull(name, "name");
@@ -40,6 +41,8 @@ public final class PlatformDashboard extends Construct {
             Objects.requireNonNull(ingest, "ingest");
             Objects.requireNonNull(rollup, "rollup");
             Objects.requireNonNull(compactor, "compactor");
+            Objects.requireNonNull(metricStream, "metricStream");
+            Objects.requireNonNull(importer, "importer");
             functions = List.copyOf(functions);
             alarms = List.copyOf(alarms);
         }
@@ -75,6 +78,18 @@ public final class PlatformDashboard extends Construct {
                 graph("Stream in", List.of(
                         props.stream().metricIncomingRecords(sum),
                         props.stream().metricWriteProvisionedThroughputExceeded(sum))));
+
+        String streams = props.metricStream().function().getFunctionName();
+        String importer = props.importer().function().function().getFunctionName();
+        dashboard.addWidgets(
+                graph("CloudWatch metric streams (Firehose)", List.of(own("MetricStreamPointsAccepted", streams),
+                        own("MetricStreamItemsRejected", streams), own("MetricStreamDuplicateDeliveries", streams))),
+                graph("CloudWatch import", List.of(own("CloudWatchPointsImported", importer),
+                        own("CloudWatchImportRequests", importer))),
+                graph("CloudWatch import trouble", List.of(own("CloudWatchImportFailures", importer),
+                        props.importer().schedule().deadLetters().metricApproximateNumberOfMessagesVisible(
+                                MetricOptions.builder().statistic("Maximum").period(PERIOD)
+                                        .label("ticks lost (dead-letter queue)").build()))));
 
         dashboard.addWidgets(
                 graph("Rolled up", 6, List.of(own("PointsRolledUp", rollup),

@@ -1,26 +1,12 @@
 package dev.longwatch.infra.construct;
 
-import io.github.cdklabs.cdknag.NagPackSuppression;
-import io.github.cdklabs.cdknag.NagSuppressions;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.RemovalPolicy;
-import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.iam.Role;
-import software.amazon.awscdk.services.iam.ServicePrincipal;
-import software.amazon.awscdk.services.lambda.EventInvokeConfigOptions;
-import software.amazon.awscdk.services.scheduler.ContextAttribute;
-import software.amazon.awscdk.services.scheduler.Schedule;
-import software.amazon.awscdk.services.scheduler.ScheduleExpression;
 import software.amazon.awscdk.services.scheduler.ScheduleGroup;
-import software.amazon.awscdk.services.scheduler.ScheduleTargetInput;
-import software.amazon.awscdk.services.scheduler.TimeWindow;
-import software.amazon.awscdk.services.scheduler.targets.LambdaInvoke;
 import software.amazon.awscdk.services.sqs.Queue;
-import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -52,10 +38,7 @@ public final class ScheduledCompactor extends Construct {
     }
 
     private final LongwatchFunction function;
-    private final ScheduleGroup group;
-    private final Schedule schedule;
-    private final Role schedulerRole;
-    private final Queue deadLetters;
+    private final FunctionSchedule schedule;
 
     public ScheduledCompactor(Construct scope, String id, Props props) {
         super(scope, id);
@@ -80,62 +63,8 @@ public final class ScheduledCompactor extends Construct {
         t.state().grant(function.alias(), "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
                 "dynamodb:Query", "dynamodb:DeleteItem");
 
-        // A failed run is not retried asynchronously: the next tick does the same work, and a retry a minute or
-        // two later would only add a concurrent run. 60 s is the shortest event age Lambda accepts.
-        function.alias().configureAsyncInvoke(EventInvokeConfigOptions.builder()
-                .retryAttempts(0)
-                .maxEventAge(Duration.seconds(60))
-                .build());
-
-        this.deadLetters = Queue.Builder.create(this, "ScheduleDeadLetters")
-                .encryption(QueueEncryption.SQS_MANAGED)
-                .enforceSsl(true)
-                // Only a record that a tick was lost (no data): a week is enough to notice and look.
-                .retentionPeriod(Duration.days(7))
-                .build();
-        NagSuppressions.addResourceSuppressions(deadLetters, List.of(NagPackSuppression.builder()
-                .id("AwsSolutions-SQS3")
-                .reason("This queue is itself the dead-letter queue of the compactor's EventBridge schedule: it"
-                        + " records ticks the scheduler could not deliver, an alarm watches its depth, and nothing"
-                        + " consumes it automatically.")
-                .build()));
-
-        this.group = ScheduleGroup.Builder.create(this, "Schedules")
-                .removalPolicy(RemovalPolicy.DESTROY)
-                .build();
-
-        // The scheduler's own role: it may invoke the compactor's alias and put failed ticks on the queue,
-        // nothing else. Only schedules of this account and this group may assume it (confused deputy).
-        Stack stack = Stack.of(this);
-        this.schedulerRole = Role.Builder.create(this, "SchedulerRole")
-                .description("EventBridge Scheduler: invokes the Longwatch compactor every minute")
-                .assumedBy(new ServicePrincipal("scheduler.amazonaws.com").withConditions(Map.of(
-                        "StringEquals", Map.of("aws:SourceAccount", stack.getAccount()),
-                        "ArnLike", Map.of("aws:SourceArn", "arn:" + stack.getPartition() + ":scheduler:"
-                                + stack.getRegion() + ":" + stack.getAccount() + ":schedule/"
-                                + group.getScheduleGroupName() + "/*"))))
-                .build();
-
-        this.schedule = Schedule.Builder.create(this, "EveryMinute")
-                .description("Longwatch compactor, every minute")
-                .scheduleGroup(group)
-                .schedule(ScheduleExpression.rate(EVERY))
-                // Exactly on the minute: the dead-man's switch counts invocations per period.
-                .timeWindow(TimeWindow.off())
-                .target(LambdaInvoke.Builder.create(function.alias())
-                        .role(schedulerRole)
-                        // The handler ignores its input; the tick's time makes a run traceable in the logs.
-                        .input(ScheduleTargetInput.fromObject(Map.of(
-                                "scheduledTime", ContextAttribute.getScheduledTime())))
-                        // A tick not delivered within a minute is superseded by the next one.
-                        .retryAttempts(3)
-                        .maxEventAge(Duration.seconds(60))
-                        .deadLetterQueue(deadLetters)
-                        .build())
-                .build();
-        // The schedule names its group by a literal name (no reference CloudFormation could order by), so the
-        // group must exist first; and the role's policy, so the first tick may already invoke.
-        schedule.getNode().addDependency(group, schedulerRole);
+        this.schedule = new FunctionSchedule(this, "EveryMinute", new FunctionSchedule.Props(function, EVERY,
+                "the Longwatch compactor"));
     }
 
     public LongwatchFunction function() {
@@ -143,19 +72,15 @@ public final class ScheduledCompactor extends Construct {
     }
 
     public ScheduleGroup group() {
-        return group;
-    }
-
-    public Schedule schedule() {
-        return schedule;
+        return schedule.group();
     }
 
     public Role schedulerRole() {
-        return schedulerRole;
+        return schedule.role();
     }
 
     /** Ticks the scheduler could not deliver to the compactor. */
     public Queue deadLetters() {
-        return deadLetters;
+        return schedule.deadLetters();
     }
 }

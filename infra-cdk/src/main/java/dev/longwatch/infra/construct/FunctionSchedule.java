@@ -1,0 +1,128 @@
+package dev.longwatch.infra.construct;
+
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.lambda.EventInvokeConfigOptions;
+import software.amazon.awscdk.services.scheduler.ContextAttribute;
+import software.amazon.awscdk.services.scheduler.Schedule;
+import software.amazon.awscdk.services.scheduler.ScheduleExpression;
+import software.amazon.awscdk.services.scheduler.ScheduleGroup;
+import software.amazon.awscdk.services.scheduler.ScheduleTargetInput;
+import software.amazon.awscdk.services.scheduler.TimeWindow;
+import software.amazon.awscdk.services.scheduler.targets.LambdaInvoke;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.constructs.Construct;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A Longwatch job on EventBridge Scheduler: its own schedule group, a fixed rate with the flexible window off,
+ * a role that may only invoke the job's {@code live} alias (and put undeliverable ticks on the dead-letter
+ * queue), a bounded retry policy, and the dead-letter queue.
+ *
+ * <p>The jobs (compactor, importer) save progress as they go and are idempotent, so a failed run is not retried
+ * by Lambda either: the next tick does the same work.
+ */
+public final class FunctionSchedule extends Construct {
+
+    /** @param what the job's name in descriptions, e.g. "the Longwatch compactor" */
+    public record Props(LongwatchFunction function, Duration rate, String what) {
+        public Props {
+            Objects.requireNonNull(function, "function");
+            Objects.requireNonNull(rate, "rate");
+            Objects.requireNonNull(what, "what");
+        }
+    }
+
+    private final ScheduleGroup group;
+    private final Schedule schedule;
+    private final Role role;
+    private final Queue deadLetters;
+
+    public FunctionSchedule(Construct scope, String id, Props props) {
+        super(scope, id);
+        LongwatchFunction function = props.function();
+
+        // A failed run is not retried asynchronously: the next tick does the same work, and a retry a minute or
+        // two later would only add a concurrent run. 60 s is the shortest event age Lambda accepts.
+        function.alias().configureAsyncInvoke(EventInvokeConfigOptions.builder()
+                .retryAttempts(0)
+                .maxEventAge(Duration.seconds(60))
+                .build());
+
+        this.deadLetters = Queue.Builder.create(this, "DeadLetters")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                // Only a record that a tick was lost (no data): a week is enough to notice and look.
+                .retentionPeriod(Duration.days(7))
+                .build();
+        NagSuppressions.addResourceSuppressions(deadLetters, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-SQS3")
+                .reason("This queue is itself the dead-letter queue of an EventBridge schedule of " + props.what()
+                        + ": it records ticks the scheduler could not deliver, an alarm watches its depth, and"
+                        + " nothing consumes it automatically.")
+                .build()));
+
+        this.group = ScheduleGroup.Builder.create(this, "Group")
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+
+        // The scheduler's own role: it may invoke the alias and put failed ticks on the queue, nothing else.
+        // Only schedules of this account and this group may assume it (confused deputy).
+        Stack stack = Stack.of(this);
+        this.role = Role.Builder.create(this, "SchedulerRole")
+                .description("EventBridge Scheduler: invokes " + props.what())
+                .assumedBy(new ServicePrincipal("scheduler.amazonaws.com").withConditions(Map.of(
+                        "StringEquals", Map.of("aws:SourceAccount", stack.getAccount()),
+                        "ArnLike", Map.of("aws:SourceArn", "arn:" + stack.getPartition() + ":scheduler:"
+                                + stack.getRegion() + ":" + stack.getAccount() + ":schedule/"
+                                + group.getScheduleGroupName() + "/*"))))
+                .build();
+
+        this.schedule = Schedule.Builder.create(this, "Schedule")
+                .description("Invokes " + props.what())
+                .scheduleGroup(group)
+                .schedule(ScheduleExpression.rate(props.rate()))
+                // Exactly on the tick: a dead-man's switch may count invocations per period.
+                .timeWindow(TimeWindow.off())
+                .target(LambdaInvoke.Builder.create(function.alias())
+                        .role(role)
+                        // The handlers ignore their input; the tick's time makes a run traceable in the logs.
+                        .input(ScheduleTargetInput.fromObject(Map.of(
+                                "scheduledTime", ContextAttribute.getScheduledTime())))
+                        // Delivery only (the invocation is asynchronous); a tick older than a minute is stale.
+                        .retryAttempts(3)
+                        .maxEventAge(Duration.seconds(60))
+                        .deadLetterQueue(deadLetters)
+                        .build())
+                .build();
+        // The schedule names its group by a literal name (no reference CloudFormation could order by), so the
+        // group must exist first; and the role's policy, so the first tick may already invoke.
+        schedule.getNode().addDependency(group, role);
+    }
+
+    public ScheduleGroup group() {
+        return group;
+    }
+
+    public Schedule schedule() {
+        return schedule;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    /** Ticks the scheduler could not deliver. */
+    public Queue deadLetters() {
+        return deadLetters;
+    }
+}
