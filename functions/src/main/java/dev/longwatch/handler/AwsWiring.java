@@ -10,7 +10,11 @@ import dev.longwatch.aws.dynamodb.DynamoDbRollupStore;
 import dev.longwatch.aws.dynamodb.DynamoDbSeriesIndex;
 import dev.longwatch.aws.dynamodb.TableNames;
 import dev.longwatch.aws.kinesis.KinesisStreamPublisher;
+import dev.longwatch.aws.s3.S3ArchiveStore;
 import dev.longwatch.aws.telemetry.EmfMetrics;
+import dev.longwatch.core.archive.ArchiveCompactor;
+import dev.longwatch.core.archive.ArchiveReader;
+import dev.longwatch.core.archive.ArchiveService;
 import dev.longwatch.core.auth.ApiKeys;
 import dev.longwatch.core.cloudwatch.MetricStreamService;
 import dev.longwatch.core.cloudwatch.SeriesStreamWriter;
@@ -36,9 +40,11 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClientBuilder;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.s3.S3Client;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -58,6 +64,7 @@ final class AwsWiring {
     private final TableNames tables;
     private final Retention retention;
     private DynamoDbClient dynamo;
+    private S3Client s3;
 
     private AwsWiring(Map<String, String> env) {
         this.env = env;
@@ -119,6 +126,18 @@ final class AwsWiring {
             dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
         }
         return dynamo;
+    }
+
+    private synchronized S3Client s3() {
+        if (s3 == null) {
+            s3 = S3Client.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        }
+        return s3;
+    }
+
+    private S3ArchiveStore archiveStore() {
+        return new S3ArchiveStore(s3(), TableNames.required(env.get("LONGWATCH_ARCHIVE_BUCKET"),
+                "LONGWATCH_ARCHIVE_BUCKET"));
     }
 
     private String rollupsTable() {
@@ -229,6 +248,19 @@ final class AwsWiring {
                 new DynamoDbEventStore(dynamo(), eventsTable(), metrics), compactionStateIfDeployed(), retention,
                 metrics,
                 clock, 32);
+    }
+
+    ArchiveService archiveService() {
+        return new ArchiveService(new StreamRecords(payloads()), archiveStore(), metrics, clock, 16);
+    }
+
+    /** For the scheduled compactor: merges the archive's small objects (see {@link ArchiveCompactor#run}). */
+    ArchiveCompactor archiveCompactor() {
+        return new ArchiveCompactor(archiveStore(), metrics, Duration.ofMinutes(10), 16);
+    }
+
+    ArchiveReader archiveReader() {
+        return new ArchiveReader(archiveStore(), 16);
     }
 
     QueryService queryService() {

@@ -221,6 +221,9 @@ public final class BlockCodec {
                 for (int i = 0; i < partCount; i++) {
                     long hour = windowStart + in.uvarint() * ArchiveBlock.HOUR_MILLIS;
                     int coverageCount = in.count("coverage entries");
+                    if (coverageCount == 0) {
+                        throw new CorruptBlockException("a part of a merged block covers no records");
+                    }
                     Map<String, SeqRange> coverage = new TreeMap<>();
                     for (int c = 0; c < coverageCount; c++) {
                         String shard = in.shard(shards);
@@ -236,6 +239,9 @@ public final class BlockCodec {
             }
             for (BlockPart p : parts) {
                 block.add(p);
+            }
+            if (kind == ArchiveBlock.Kind.HOUR && parts.size() != 1) {
+                throw new IllegalArgumentException("an hourly block has " + parts.size() + " parts instead of one");
             }
         } catch (IllegalArgumentException e) {
             throw new CorruptBlockException("archive block header is inconsistent: " + e.getMessage());

@@ -9,8 +9,14 @@ public final class UnsupportedBlockVersionException extends CorruptBlockExceptio
     private final int version;
 
     public UnsupportedBlockVersionException(int version, int supported) {
-        super("archive block format version " + version + " is not supported: this Longwatch reads version "
-                + supported + "; upgrade Longwatch to read the block (it is left untouched)");
+        this(version, supported, null);
+    }
+
+    /** The same refusal, naming the object it came from. */
+    public UnsupportedBlockVersionException(int version, int supported, String key) {
+        super((key == null ? "" : key + ": ") + "archive block format version " + version
+                + " is not supported: this Longwatch reads version " + supported
+                + "; upgrade Longwatch to read the block (it is left untouched)");
         this.version = version;
     }
 
