@@ -28,13 +28,20 @@ public final class S3ArchiveStore implements ArchiveStore {
 
     private final S3Client s3;
     private final String bucket;
+    private final int pageSize;
 
     public S3ArchiveStore(S3Client s3, String bucket) {
+        this(s3, bucket, 1000);
+    }
+
+    /** {@code pageSize}: keys per listing request (S3's maximum is 1000; tests use fewer to see paging). */
+    S3ArchiveStore(S3Client s3, String bucket, int pageSize) {
         if (bucket == null || bucket.isBlank()) {
             throw new IllegalArgumentException("the archive bucket name is required");
         }
         this.s3 = s3;
         this.bucket = bucket;
+        this.pageSize = pageSize;
     }
 
     public String bucket() {
@@ -82,7 +89,8 @@ public final class S3ArchiveStore implements ArchiveStore {
     @Override
     public List<Listed> list(String prefix) {
         List<Listed> out = new ArrayList<>();
-        ListObjectsV2Request request = ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).build();
+        ListObjectsV2Request request = ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).maxKeys(pageSize)
+                .build();
         for (ListObjectsV2Response page : s3.listObjectsV2Paginator(request)) {
             for (S3Object o : page.contents()) {
                 out.add(new Listed(o.key(), o.size(), o.eTag()));
@@ -95,7 +103,7 @@ public final class S3ArchiveStore implements ArchiveStore {
     public List<String> listPrefixes(String prefix) {
         List<String> out = new ArrayList<>();
         ListObjectsV2Request request = ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).delimiter("/")
-                .build();
+                .maxKeys(pageSize).build();
         for (ListObjectsV2Response page : s3.listObjectsV2Paginator(request)) {
             for (CommonPrefix p : page.commonPrefixes()) {
                 out.add(p.prefix());

@@ -56,19 +56,9 @@ final class PartMerge {
                         + " cannot merge into hour " + target.hourStart());
             }
             String shard = b.shard();
-            if (!target.coverage().containsKey(shard)) {
-                BigInteger base = null;
-                for (BlockPart p : exclude) {
-                    SeqRange r = p.coverage().get(shard);
-                    if (r != null && (base == null || r.upTo().compareTo(base) > 0)) {
-                        base = r.upTo();
-                    }
-                }
-                if (base == null || base.compareTo(b.lastSequence()) < 0) {
-                    target.extendCoverage(shard, base, b.lastSequence());
-                }
-            }
             SeqRange range = target.coverage().get(shard);
+            // Records at or below `low` belong to other parts; a new shard starts after the excluded parts.
+            BigInteger low = range != null ? range.after() : highestUpTo(exclude, shard);
             List<BlockPart> records = new ArrayList<>(b.parts());
             records.sort(Comparator.comparing(BlockPart::recordSequence));
             for (BlockPart r : records) {
@@ -76,22 +66,33 @@ final class PartMerge {
                 if (covered(shard, seq, target, exclude)) {
                     continue;
                 }
-                if (range == null || (range.after() != null && seq.compareTo(range.after()) <= 0)) {
+                if (low != null && seq.compareTo(low) <= 0) {
                     // Below this part's coverage yet in no other part: the parts do not tile the shard.
-                    throw new IllegalStateException("record " + seq + " of " + shard + " lies below part "
-                            + (range == null ? "coverage" : range) + " and in no other part of hour "
-                            + target.hourStart());
+                    throw new IllegalStateException("record " + seq + " of " + shard + " lies below "
+                            + (range == null ? "the parts of" : "part " + range + " of") + " hour "
+                            + target.hourStart() + " and in none of them");
                 }
                 for (Map.Entry<SeriesKey, Points> s : r.series().entrySet()) {
                     target.points(s.getKey()).addAll(s.getValue());
                     added += s.getValue().size();
                 }
             }
-            if (range != null) {
-                target.extendCoverage(shard, null, b.lastSequence());
+            if (low == null || low.compareTo(b.lastSequence()) < 0) {
+                target.extendCoverage(shard, low, b.lastSequence());
             }
         }
         return added;
+    }
+
+    private static BigInteger highestUpTo(List<BlockPart> parts, String shard) {
+        BigInteger high = null;
+        for (BlockPart p : parts) {
+            SeqRange r = p.coverage().get(shard);
+            if (r != null && (high == null || r.upTo().compareTo(high) > 0)) {
+                high = r.upTo();
+            }
+        }
+        return high;
     }
 
     private static boolean covered(String shard, BigInteger seq, BlockPart target, List<BlockPart> exclude) {
