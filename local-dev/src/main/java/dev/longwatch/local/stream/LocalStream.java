@@ -26,9 +26,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The stream local-dev uses instead of Kinesis: shards, sequence numbers and delivery semantics like
@@ -42,13 +44,18 @@ import java.util.concurrent.TimeUnit;
  *       checkpoint moves past a batch when it succeeds, to just before the first failed record when the
  *       consumer reports failures, and not at all when it throws. Everything after the checkpoint is
  *       delivered again, also after a crash or restart: delivery is at least once.</li>
+ *   <li>Like a stream with several event source mappings, it has named consumers ({@link #registerConsumer}),
+ *       each with its own checkpoints and drain loop, so a slow or failing consumer never holds another back.
+ *       The unnamed methods use the default consumer. A segment is deleted once every consumer is past it.</li>
  * </ul>
  *
  * <p>On disk: {@code <dir>/stream.properties} (shard count), and per shard {@code <dir>/shardId-…/} with
- * segment files named after their first record's counter and a {@code checkpoint} file. Each record carries
+ * segment files named after their first record's counter, a {@code checkpoint} file for the default consumer
+ * and a {@code checkpoint-<name>} file for each named one. Each record carries
  * its length and a CRC32, so a record torn by a crash is found and cut off when the stream opens.
  *
- * <p>Publishing is safe from many threads; drains run one at a time.
+ * <p>Publishing is safe from many threads; drains of one consumer run one at a time, drains of different
+ * consumers side by side.
  */
 public final class LocalStream implements StreamPublisher, AutoCloseable {
     private static final Log LOG = Log.get(LocalStream.class);
@@ -61,6 +68,8 @@ public final class LocalStream implements StreamPublisher, AutoCloseable {
     static final String REGION = "local";
     static final String STREAM_ARN = "arn:aws:kinesis:" + REGION + ":000000000000:stream/longwatch-local";
     static final String CONSUMER_FUNCTION = "longwatch-local-rollup";
+    /** The consumer the methods without a consumer name use (the rollup function in local-dev). */
+    public static final String DEFAULT_CONSUMER = Shard.DEFAULT_CONSUMER;
     private static final Duration CONSUMER_TIMEOUT = Duration.ofMinutes(15);
     private static final String META_FILE = "stream.properties";
     private static final String FORMAT = "1";
@@ -68,11 +77,12 @@ public final class LocalStream implements StreamPublisher, AutoCloseable {
     private final Path dir;
     private final Clock clock;
     private final List<Shard> shards;
-    /** Drains never interleave: the background loop and an admin "run now" take turns. */
-    private final Object drainLock = new Object();
+    /** A consumer's drains never interleave: its background loop and an admin "run now" take turns. */
+    private final Map<String, Object> drainLocks = new ConcurrentHashMap<>();
     private volatile boolean closed;
-    /** Guarded by this. */
-    private ScheduledExecutorService ticker;
+    private final AtomicBoolean filesClosed = new AtomicBoolean();
+    /** Drain loops by consumer; guarded by this. */
+    private final Map<String, ScheduledExecutorService> tickers = new HashMap<>();
     /** Set by close; a stopped stream starts no drain loop. Guarded by this. */
     private boolean stopped;
 
@@ -224,17 +234,42 @@ public final class LocalStream implements StreamPublisher, AutoCloseable {
     // ---- consuming ------------------------------------------------------------------------------------
 
     /**
-     * Delivers, shard by shard, every record that was durable when the shard's turn came, in batches of up to
-     * {@code maxBatchRecords}, and checkpoints what the consumer finished. A shard whose batch failed (wholly
-     * or in part) stops there until the next drain. Returns the number of records checkpointed.
+     * Adds a consumer with its own checkpoints (idempotent). A new one starts at the oldest record the stream
+     * still keeps; one known from an earlier run continues from its checkpoints.
      */
+    public void registerConsumer(String consumer) {
+        if (consumer == null || !consumer.matches("[a-z0-9][a-z0-9-]{0,31}")) {
+            throw new IllegalArgumentException("a consumer name is 1 to 32 of a-z, 0-9 and '-', got " + consumer);
+        }
+        for (Shard shard : shards) {
+            try {
+                shard.addConsumer(consumer);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not add consumer " + consumer + " to " + shard.id + ": "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** {@link #drain(String, RequestHandler, int)} for the default consumer. */
     public int drain(RequestHandler<KinesisEvent, StreamsEventResponse> consumer, int maxBatchRecords) {
+        return drain(DEFAULT_CONSUMER, consumer, maxBatchRecords);
+    }
+
+    /**
+     * Delivers, shard by shard, every record that was durable when the shard's turn came and that the named
+     * consumer has not finished, in batches of up to {@code maxBatchRecords}, and checkpoints what the handler
+     * finished. A shard whose batch failed (wholly or in part) stops there until the next drain. Returns the
+     * number of records checkpointed.
+     */
+    public int drain(String consumerName, RequestHandler<KinesisEvent, StreamsEventResponse> consumer,
+                     int maxBatchRecords) {
         Objects.requireNonNull(consumer, "consumer");
         if (maxBatchRecords < 1 || maxBatchRecords > MAX_BATCH_RECORDS) {
             throw new IllegalArgumentException("maxBatchRecords must be 1 to " + MAX_BATCH_RECORDS
                     + " (Lambda's range for Kinesis), got " + maxBatchRecords);
         }
-        synchronized (drainLock) {
+        synchronized (drainLocks.computeIfAbsent(consumerName, k -> new Object())) {
             if (closed) {
                 throw new IllegalStateException("the local stream is closed");
             }
@@ -242,10 +277,11 @@ public final class LocalStream implements StreamPublisher, AutoCloseable {
             UncheckedIOException failure = null;
             for (Shard shard : shards) {
                 try {
-                    checkpointed += drainShard(shard, consumer, maxBatchRecords);
+                    checkpointed += drainShard(shard, consumerName, consumer, maxBatchRecords);
                 } catch (IOException e) {
                     // One shard's trouble does not hold the others back; the drain still reports it.
-                    LOG.error("draining a shard failed; its records stay pending", e, "shard", shard.id);
+                    LOG.error("draining a shard failed; its records stay pending", e, "shard", shard.id,
+                            "consumer", consumerName);
                     if (failure == null) {
                         failure = new UncheckedIOException("draining " + shard.id + " failed: " + e.getMessage(), e);
                     } else {
@@ -260,37 +296,39 @@ public final class LocalStream implements StreamPublisher, AutoCloseable {
         }
     }
 
-    private int drainShard(Shard shard, RequestHandler<KinesisEvent, StreamsEventResponse> consumer, int max)
-            throws IOException {
+    private int drainShard(Shard shard, String consumerName,
+                           RequestHandler<KinesisEvent, StreamsEventResponse> consumer, int max) throws IOException {
         // Only what is durable now: a busy stream does not keep one drain going forever.
         long limit = shard.durableCounter();
         int checkpointed = 0;
         while (true) {
-            List<Shard.Entry> batch = shard.readBatch(max, limit);
+            List<Shard.Entry> batch = shard.readBatch(consumerName, max, limit);
             if (batch.isEmpty()) {
                 return checkpointed;
             }
             StreamsEventResponse response;
             try {
-                response = consumer.handleRequest(toEvent(shard, batch),
-                        new LocalLambdaContext(CONSUMER_FUNCTION, clock, CONSUMER_TIMEOUT));
+                String function = functionName(consumerName);
+                response = consumer.handleRequest(toEvent(shard, batch, function),
+                        new LocalLambdaContext(function, clock, CONSUMER_TIMEOUT));
             } catch (RuntimeException e) {
                 LOG.error("the consumer failed; the batch will be delivered again", e, "shard", shard.id,
-                        "records", batch.size(), "firstSequence", sequenceOf(shard, batch.get(0)));
+                        "consumer", consumerName, "records", batch.size(),
+                        "firstSequence", sequenceOf(shard, batch.get(0)));
                 return checkpointed;
             }
             int firstFailed = firstFailed(shard, batch, response);
             if (firstFailed < 0) {
-                shard.checkpoint(batch.get(batch.size() - 1));
+                shard.checkpoint(consumerName, batch.get(batch.size() - 1));
                 checkpointed += batch.size();
                 continue;
             }
             if (firstFailed > 0) {
-                shard.checkpoint(batch.get(firstFailed - 1));
+                shard.checkpoint(consumerName, batch.get(firstFailed - 1));
                 checkpointed += firstFailed;
             }
             LOG.warn("the consumer reported failed records; they will be delivered again from the first of them",
-                    "shard", shard.id, "records", batch.size(), "checkpointed", firstFailed,
+                    "shard", shard.id, "consumer", consumerName, "records", batch.size(), "checkpointed", firstFailed,
                     "firstFailedSequence", sequenceOf(shard, batch.get(firstFailed)));
             return checkpointed;
         }
@@ -330,8 +368,12 @@ public final class LocalStream implements StreamPublisher, AutoCloseable {
         return SequenceNumbers.of(shard.index, e.record().counter());
     }
 
+    private static String functionName(String consumer) {
+        return consumer.equals(DEFAULT_CONSUMER) ? CONSUMER_FUNCTION : "longwatch-local-" + consumer;
+    }
+
     /** The event Lambda would build for these records. */
-    private static KinesisEvent toEvent(Shard shard, List<Shard.Entry> batch) {
+    private static KinesisEvent toEvent(Shard shard, List<Shard.Entry> batch, String function) {
         List<KinesisEvent.KinesisEventRecord> records = new ArrayList<>(batch.size());
         for (Shard.Entry e : batch) {
             StoredRecord r = e.record();
@@ -348,7 +390,7 @@ public final class LocalStream implements StreamPublisher, AutoCloseable {
             record.setEventVersion("1.0");
             record.setEventID(shard.id + ":" + sequence);
             record.setEventName("aws:kinesis:record");
-            record.setInvokeIdentityArn("arn:aws:iam::000000000000:role/" + CONSUMER_FUNCTION);
+            record.setInvokeIdentityArn("arn:aws:iam::000000000000:role/" + function);
             record.setAwsRegion(REGION);
             record.setEventSourceARN(STREAM_ARN);
             records.add(record);
@@ -358,21 +400,31 @@ public final class LocalStream implements StreamPublisher, AutoCloseable {
         return event;
     }
 
-    /** Records published and not yet checkpointed, over all shards. */
+    /** Records published and not yet checkpointed by the default consumer, over all shards. */
     public long pendingRecords() {
+        return pendingRecords(DEFAULT_CONSUMER);
+    }
+
+    /** Records published and not yet checkpointed by {@code consumer}, over all shards. */
+    public long pendingRecords(String consumer) {
         long n = 0;
         for (Shard s : shards) {
-            n += s.pendingRecords();
+            n += s.pendingRecords(consumer);
         }
         return n;
     }
 
-    /** When the oldest record not yet checkpointed arrived (for a lag gauge); empty when nothing is pending. */
+    /** When the default consumer's oldest pending record arrived (for a lag gauge); empty when none is pending. */
     public Optional<Instant> oldestPendingArrival() {
+        return oldestPendingArrival(DEFAULT_CONSUMER);
+    }
+
+    /** When {@code consumer}'s oldest record not yet checkpointed arrived; empty when nothing is pending. */
+    public Optional<Instant> oldestPendingArrival(String consumer) {
         long oldest = Long.MAX_VALUE;
         for (Shard s : shards) {
             try {
-                OptionalLong a = s.oldestPendingArrival();
+                OptionalLong a = s.oldestPendingArrival(consumer);
                 if (a.isPresent()) {
                     oldest = Math.min(oldest, a.getAsLong());
                 }
@@ -386,9 +438,18 @@ public final class LocalStream implements StreamPublisher, AutoCloseable {
 
     // ---- background loop ------------------------------------------------------------------------------
 
-    /** Drains in the background, {@code pollInterval} after the end of each drain, starting now. */
-    public synchronized void start(RequestHandler<KinesisEvent, StreamsEventResponse> consumer, Duration pollInterval,
-                                   int maxBatchRecords) {
+    /** {@link #start(String, RequestHandler, Duration, int)} for the default consumer. */
+    public void start(RequestHandler<KinesisEvent, StreamsEventResponse> consumer, Duration pollInterval,
+                      int maxBatchRecords) {
+        start(DEFAULT_CONSUMER, consumer, pollInterval, maxBatchRecords);
+    }
+
+    /**
+     * Drains for the named consumer in the background, {@code pollInterval} after the end of each drain, starting
+     * now (a longer interval gives bigger batches, like an event source mapping's batching window).
+     */
+    public synchronized void start(String consumerName, RequestHandler<KinesisEvent, StreamsEventResponse> consumer,
+                                   Duration pollInterval, int maxBatchRecords) {
         Objects.requireNonNull(consumer, "consumer");
         if (pollInterval.isNegative() || pollInterval.isZero()) {
             throw new IllegalArgumentException("pollInterval must be positive, got " + pollInterval);
@@ -400,40 +461,45 @@ public final class LocalStream implements StreamPublisher, AutoCloseable {
         if (stopped) {
             throw new IllegalStateException("the local stream is closed");
         }
-        if (ticker != null) {
-            throw new IllegalStateException("the stream's drain loop is already running");
+        if (tickers.containsKey(consumerName)) {
+            throw new IllegalStateException("the drain loop of consumer " + consumerName + " is already running");
         }
-        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "local-stream-drain");
+        pendingRecords(consumerName); // an unknown consumer fails here, not later in the loop
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "local-stream-drain-" + consumerName);
             t.setDaemon(true);
             return t;
         });
+        tickers.put(consumerName, ticker);
         ticker.scheduleWithFixedDelay(() -> {
             try {
-                drain(consumer, maxBatchRecords);
+                drain(consumerName, consumer, maxBatchRecords);
             } catch (Throwable e) {
                 // A thrown task would silently end the schedule: report and try again next time.
-                LOG.error("draining the local stream failed; trying again at the next poll", e);
+                LOG.error("draining the local stream failed; trying again at the next poll", e,
+                        "consumer", consumerName);
             }
         }, 0, pollInterval.toNanos(), TimeUnit.NANOSECONDS);
-        LOG.info("stream drain loop started", "pollIntervalMillis", pollInterval.toMillis(),
+        LOG.info("stream drain loop started", "consumer", consumerName, "pollIntervalMillis", pollInterval.toMillis(),
                 "maxBatchRecords", maxBatchRecords);
     }
 
-    /** Stops the drain loop (letting a running drain finish), then syncs and closes the files. */
+    /** Stops the drain loops (letting running drains finish), then syncs and closes the files. */
     @Override
     public void close() {
-        ScheduledExecutorService t;
+        List<ScheduledExecutorService> running;
         synchronized (this) {
             stopped = true;
-            t = ticker;
-            ticker = null;
+            running = new ArrayList<>(tickers.values());
+            tickers.clear();
         }
-        if (t != null) {
+        for (ScheduledExecutorService t : running) {
             t.shutdown();
+        }
+        for (ScheduledExecutorService t : running) {
             try {
                 if (!t.awaitTermination(30, TimeUnit.SECONDS)) {
-                    LOG.warn("the running drain did not finish within 30 s; interrupting it");
+                    LOG.warn("a running drain did not finish within 30 s; interrupting it");
                     t.shutdownNow();
                 }
             } catch (InterruptedException e) {
@@ -441,28 +507,31 @@ public final class LocalStream implements StreamPublisher, AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        synchronized (drainLock) {
-            if (closed) {
-                return;
+        closed = true;
+        for (Object lock : drainLocks.values()) {
+            synchronized (lock) {
+                // Waits for a drain started by hand; later ones see `closed`.
             }
-            closed = true;
-            IOException failure = null;
-            for (Shard s : shards) {
-                try {
-                    s.close();
-                } catch (IOException e) {
-                    if (failure == null) {
-                        failure = e;
-                    } else {
-                        failure.addSuppressed(e);
-                    }
+        }
+        if (!filesClosed.compareAndSet(false, true)) {
+            return;
+        }
+        IOException failure = null;
+        for (Shard s : shards) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
                 }
             }
-            LOG.info("local stream closed", "dir", dir, "pendingRecords", pendingRecords());
-            if (failure != null) {
-                throw new UncheckedIOException("closing the local stream in " + dir + " failed: "
-                        + failure.getMessage(), failure);
-            }
+        }
+        LOG.info("local stream closed", "dir", dir, "pendingRecords", pendingRecords());
+        if (failure != null) {
+            throw new UncheckedIOException("closing the local stream in " + dir + " failed: "
+                    + failure.getMessage(), failure);
         }
     }
 }

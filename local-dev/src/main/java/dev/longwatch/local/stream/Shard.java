@@ -16,22 +16,25 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One shard: an append-only log of segment files plus a checkpoint (the sequence number of the last
- * record the consumer finished). Records get consecutive counters; a record is delivered only once it is
- * durable, and stays on disk until the checkpoint passes its whole segment.
+ * One shard: an append-only log of segment files plus a checkpoint per consumer (the sequence number of the
+ * last record that consumer finished). Records get consecutive counters; a record is delivered only once it is
+ * durable, and stays on disk until every consumer's checkpoint passes its whole segment.
  *
  * <p>Publishers append under one lock and then sync as a group: whoever gets the sync lock forces the file
- * for every record written so far, so concurrent publishers share one {@code force}. Only the drain thread
- * moves the cursor and the checkpoint.
+ * for every record written so far, so concurrent publishers share one {@code force}. Only a consumer's drain
+ * moves its cursor and checkpoint; consumers drain independently of each other.
  */
 final class Shard {
     private static final Log LOG = Log.get(LocalStream.class);
     static final String CHECKPOINT_FILE = "checkpoint";
+    /** The consumer whose checkpoint is {@code checkpoint}; others use {@code checkpoint-<name>}. */
+    static final String DEFAULT_CONSUMER = "default";
 
     final int index;
     final String id;
@@ -55,10 +58,22 @@ final class Shard {
     private final AtomicLong durableCounter = new AtomicLong();
 
     private final Object cursorLock = new Object();
-    private volatile long checkpointCounter;
-    /** Where the first record after the checkpoint is (or will be); null only while there is no segment. */
-    private Segment cursorSegment;
-    private long cursorOffset;
+    /** One read position and checkpoint per consumer; the default consumer always exists. */
+    private final Map<String, Cursor> cursors = new ConcurrentHashMap<>();
+
+    /** Where a consumer is: the last record it finished, and where the next one is (or will be). */
+    private static final class Cursor {
+        final String consumer;
+        volatile long checkpoint;
+        /** Null only while there is no segment; guarded by cursorLock. */
+        Segment segment;
+        long offset;
+
+        Cursor(String consumer, long checkpoint) {
+            this.consumer = consumer;
+            this.checkpoint = checkpoint;
+        }
+    }
 
     /** A record read for delivery, and where it lies. */
     record Entry(StoredRecord record, Segment segment, long offset) {
@@ -77,25 +92,38 @@ final class Shard {
 
     // ---- opening --------------------------------------------------------------------------------------
 
-    /** Reads the checkpoint and every segment, truncating a record torn by a crash. */
+    /** Reads the checkpoints and every segment, truncating a record torn by a crash. */
     private void recover() throws IOException {
         Files.createDirectories(dir);
-        Files.deleteIfExists(dir.resolve(CHECKPOINT_FILE + ".tmp"));
-        long checkpoint = readCheckpoint();
         List<Long> firsts = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + Segment.SUFFIX)) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path p : files) {
-                long first = Segment.parseFileName(p.getFileName().toString());
-                if (first < 1) {
-                    LOG.warn("ignoring a file that is not a segment", "shard", id, "file", p.getFileName());
-                } else {
-                    firsts.add(first);
+                String name = p.getFileName().toString();
+                if (name.startsWith(CHECKPOINT_FILE) && name.endsWith(".tmp")) {
+                    Files.delete(p); // a checkpoint write cut off by a crash; the old checkpoint stands
+                } else if (name.equals(CHECKPOINT_FILE)) {
+                    cursors.put(DEFAULT_CONSUMER, new Cursor(DEFAULT_CONSUMER, readCheckpoint(p)));
+                } else if (name.startsWith(CHECKPOINT_FILE + "-")) {
+                    String consumer = name.substring(CHECKPOINT_FILE.length() + 1);
+                    cursors.put(consumer, new Cursor(consumer, readCheckpoint(p)));
+                } else if (name.endsWith(Segment.SUFFIX)) {
+                    long first = Segment.parseFileName(name);
+                    if (first < 1) {
+                        LOG.warn("ignoring a file that is not a segment", "shard", id, "file", name);
+                    } else {
+                        firsts.add(first);
+                    }
                 }
             }
         }
+        cursors.putIfAbsent(DEFAULT_CONSUMER, new Cursor(DEFAULT_CONSUMER, 0));
         Collections.sort(firsts);
 
-        long newest = checkpoint;
+        long highestCheckpoint = 0;
+        for (Cursor c : cursors.values()) {
+            highestCheckpoint = Math.max(highestCheckpoint, c.checkpoint);
+        }
+        long newest = highestCheckpoint;
         long expectedFirst = -1;
         for (int i = 0; i < firsts.size(); i++) {
             long first = firsts.get(i);
@@ -105,7 +133,7 @@ final class Shard {
                 LOG.warn("a segment does not continue the one before it; counters jump", "shard", id,
                         "segment", seg.path.getFileName(), "expectedCounter", expectedFirst);
             }
-            long next = scan(seg, checkpoint, isNewest);
+            long next = scan(seg, isNewest);
             if (seg.length() == 0 && !isNewest) {
                 Files.delete(seg.path); // an empty file that is not the newest holds nothing and never will
                 continue;
@@ -116,27 +144,65 @@ final class Shard {
         }
         if (!segments.isEmpty() && expectedFirst - 1 != newest) {
             LOG.warn("the checkpoint is past the newest record on disk; segment files went missing", "shard", id,
-                    "checkpoint", SequenceNumbers.of(index, checkpoint));
+                    "checkpoint", SequenceNumbers.of(index, highestCheckpoint));
             startSegmentOnNextAppend = true;
         }
         lastCounter = newest;
         durableCounter.set(newest);
-        checkpointCounter = checkpoint;
-        if (cursorSegment == null && !segments.isEmpty()) {
-            Segment last = segments.lastEntry().getValue();
-            cursorSegment = last;
-            cursorOffset = last.length();
-        }
         synchronized (cursorLock) {
-            deleteCheckpointedSegments(checkpoint);
+            for (Cursor c : cursors.values()) {
+                if (c.segment == null && !segments.isEmpty()) {
+                    Segment last = segments.lastEntry().getValue();
+                    c.segment = last;
+                    c.offset = last.length();
+                }
+            }
+            deleteCheckpointedSegments();
         }
     }
 
     /**
-     * Checks every record of a segment, truncates it at the first one that is not whole (a write cut off by
-     * a crash), notes where the first record after the checkpoint is, and returns the counter after the last.
+     * Adds a consumer that starts at the oldest record the shard still keeps (as an event source mapping at
+     * TRIM_HORIZON does), unless it is known from its checkpoint file. Its checkpoint is written at once, so
+     * records it has not read are kept from now on, also across restarts.
      */
-    private long scan(Segment seg, long checkpoint, boolean isNewest) throws IOException {
+    void addConsumer(String consumer) throws IOException {
+        synchronized (cursorLock) {
+            if (cursors.containsKey(consumer)) {
+                return;
+            }
+            Map.Entry<Long, Segment> first = segments.firstEntry();
+            Cursor c = new Cursor(consumer, first == null ? lastCounter : first.getKey() - 1);
+            c.segment = first == null ? null : first.getValue();
+            c.offset = 0;
+            writeCheckpoint(c);
+            cursors.put(consumer, c);
+        }
+    }
+
+    private Path checkpointFile(String consumer) {
+        return dir.resolve(consumer.equals(DEFAULT_CONSUMER) ? CHECKPOINT_FILE : CHECKPOINT_FILE + "-" + consumer);
+    }
+
+    private void writeCheckpoint(Cursor c) throws IOException {
+        DurableFiles.replace(checkpointFile(c.consumer),
+                (SequenceNumbers.of(index, c.checkpoint) + "\n").getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private Cursor cursor(String consumer) {
+        Cursor c = cursors.get(consumer);
+        if (c == null) {
+            throw new IllegalArgumentException("no consumer named " + consumer + " on " + id);
+        }
+        return c;
+    }
+
+    /**
+     * Checks every record of a segment, truncates it at the first one that is not whole (a write cut off by
+     * a crash), notes where each consumer's first record after its checkpoint is, and returns the counter after
+     * the last.
+     */
+    private long scan(Segment seg, boolean isNewest) throws IOException {
         long counter = seg.firstCounter;
         long offset = 0;
         try (FileChannel ch = FileChannel.open(seg.path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
@@ -159,9 +225,11 @@ final class Shard {
                     ch.force(true);
                     break;
                 }
-                if (cursorSegment == null && r.counter() > checkpoint) {
-                    cursorSegment = seg;
-                    cursorOffset = offset;
+                for (Cursor c : cursors.values()) {
+                    if (c.segment == null && r.counter() > c.checkpoint) {
+                        c.segment = seg;
+                        c.offset = offset;
+                    }
                 }
                 offset += r.storedBytes();
                 counter++;
@@ -171,11 +239,7 @@ final class Shard {
         return counter;
     }
 
-    private long readCheckpoint() throws IOException {
-        Path file = dir.resolve(CHECKPOINT_FILE);
-        if (!Files.exists(file)) {
-            return 0;
-        }
+    private long readCheckpoint(Path file) throws IOException {
         String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).trim();
         long counter = SequenceNumbers.counterOf(index, text);
         if (counter < 0) {
@@ -354,21 +418,22 @@ final class Shard {
         return durableCounter.get();
     }
 
-    long checkpointCounter() {
-        return checkpointCounter;
+    long checkpointCounter(String consumer) {
+        return cursor(consumer).checkpoint;
     }
 
-    long pendingRecords() {
-        return Math.max(0, lastCounter - checkpointCounter);
+    long pendingRecords(String consumer) {
+        return Math.max(0, lastCounter - cursor(consumer).checkpoint);
     }
 
-    /** Up to {@code max} records after the checkpoint, none past {@code limitCounter}; moves nothing. */
-    List<Entry> readBatch(int max, long limitCounter) throws IOException {
+    /** Up to {@code max} records after the consumer's checkpoint, none past {@code limitCounter}; moves nothing. */
+    List<Entry> readBatch(String consumer, int max, long limitCounter) throws IOException {
+        Cursor c = cursor(consumer);
         Segment seg;
         long offset;
         synchronized (cursorLock) {
-            seg = cursorSegment;
-            offset = cursorOffset;
+            seg = c.segment;
+            offset = c.offset;
         }
         List<Entry> batch = new ArrayList<>(Math.min(max, 1024));
         boolean interrupted = Thread.interrupted();
@@ -418,18 +483,22 @@ final class Shard {
         }
     }
 
-    /** Records that the consumer finished everything up to {@code last}, durably, then drops finished segments. */
-    void checkpoint(Entry last) throws IOException {
+    /**
+     * Records that the consumer finished everything up to {@code last}, durably, then drops the segments every
+     * consumer has finished.
+     */
+    void checkpoint(String consumer, Entry last) throws IOException {
+        Cursor c = cursor(consumer);
         long counter = last.record().counter();
         boolean interrupted = Thread.interrupted();
         try {
-            DurableFiles.replace(dir.resolve(CHECKPOINT_FILE),
+            DurableFiles.replace(checkpointFile(consumer),
                     (SequenceNumbers.of(index, counter) + "\n").getBytes(StandardCharsets.US_ASCII));
             synchronized (cursorLock) {
-                checkpointCounter = counter;
-                cursorSegment = last.segment();
-                cursorOffset = last.nextOffset();
-                deleteCheckpointedSegments(counter);
+                c.checkpoint = counter;
+                c.segment = last.segment();
+                c.offset = last.nextOffset();
+                deleteCheckpointedSegments();
             }
         } finally {
             if (interrupted) {
@@ -438,24 +507,29 @@ final class Shard {
         }
     }
 
-    /** Deletes the segments whose every record is at or below the checkpoint; never the newest. */
-    private void deleteCheckpointedSegments(long checkpoint) throws IOException {
-        // Move the cursor off a finished, sealed segment first, so the cursor never points at a deleted file.
-        if (cursorSegment != null) {
-            while (cursorOffset >= cursorSegment.length()) {
-                Map.Entry<Long, Segment> next = segments.higherEntry(cursorSegment.firstCounter);
-                if (next == null) {
-                    break;
+    /** Deletes the segments whose every record is at or below every consumer's checkpoint; never the newest. */
+    private void deleteCheckpointedSegments() throws IOException {
+        long checkpoint = Long.MAX_VALUE;
+        for (Cursor c : cursors.values()) {
+            checkpoint = Math.min(checkpoint, c.checkpoint);
+            // Move a cursor off a finished, sealed segment first, so no cursor ever points at a deleted file.
+            // A reader holding the old position skips to the next segment without reading the finished one.
+            if (c.segment != null) {
+                while (c.offset >= c.segment.length()) {
+                    Map.Entry<Long, Segment> next = segments.higherEntry(c.segment.firstCounter);
+                    if (next == null) {
+                        break;
+                    }
+                    c.segment = next.getValue();
+                    c.offset = 0;
                 }
-                cursorSegment = next.getValue();
-                cursorOffset = 0;
             }
         }
         int deleted = 0;
         while (true) {
             Map.Entry<Long, Segment> oldest = segments.firstEntry();
             Map.Entry<Long, Segment> next = oldest == null ? null : segments.higherEntry(oldest.getKey());
-            if (next == null || next.getKey() - 1 > checkpoint || oldest.getValue() == cursorSegment) {
+            if (next == null || next.getKey() - 1 > checkpoint || isCursorSegment(oldest.getValue())) {
                 break;
             }
             Segment seg = oldest.getValue();
@@ -469,13 +543,23 @@ final class Shard {
         }
     }
 
-    /** Arrival time of the oldest record not yet checkpointed, if any is written. */
-    OptionalLong oldestPendingArrival() throws IOException {
+    private boolean isCursorSegment(Segment seg) {
+        for (Cursor c : cursors.values()) {
+            if (c.segment == seg) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Arrival time of the consumer's oldest record not yet checkpointed, if any is written. */
+    OptionalLong oldestPendingArrival(String consumer) throws IOException {
+        Cursor c = cursor(consumer);
         synchronized (cursorLock) {
-            if (lastCounter <= checkpointCounter) {
+            if (lastCounter <= c.checkpoint) {
                 return OptionalLong.empty();
             }
-            Entry e = readAt(cursorSegment, cursorOffset);
+            Entry e = readAt(c.segment, c.offset);
             return e == null ? OptionalLong.empty() : OptionalLong.of(e.record().arrivalMillis());
         }
     }
