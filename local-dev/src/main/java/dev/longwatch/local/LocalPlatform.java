@@ -12,6 +12,10 @@ import dev.longwatch.aws.dynamodb.DynamoDbRollupStore;
 import dev.longwatch.aws.dynamodb.DynamoDbSeriesIndex;
 import dev.longwatch.aws.dynamodb.TableNames;
 import dev.longwatch.aws.dynamodb.TableSetup;
+import dev.longwatch.aws.s3.S3ArchiveStore;
+import dev.longwatch.core.archive.ArchiveCompactor;
+import dev.longwatch.core.archive.ArchiveReader;
+import dev.longwatch.core.archive.ArchiveService;
 import dev.longwatch.core.auth.ApiKeys;
 import dev.longwatch.core.importer.CloudWatchMetricsSource;
 import dev.longwatch.core.ingest.IngestService;
@@ -24,6 +28,7 @@ import dev.longwatch.core.telemetry.Log;
 import dev.longwatch.handler.HttpApi;
 import dev.longwatch.handler.HttpIngestRequestHandler;
 import dev.longwatch.handler.HttpQueryRequestHandler;
+import dev.longwatch.handler.KinesisArchiveHandler;
 import dev.longwatch.handler.KinesisRollupHandler;
 import dev.longwatch.handler.ScheduledCompactorHandler;
 import dev.longwatch.local.stream.LocalStream;
@@ -42,6 +47,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -60,6 +66,9 @@ public final class LocalPlatform implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final int MAX_BATCH_RECORDS = 10_000;
     public static final String DEV_TENANT = "dev";
+    /** The archive's stream consumer; it polls every ten rollup intervals, for bigger objects. */
+    static final String ARCHIVE_CONSUMER = "archive";
+    static final Duration ARCHIVE_COMPACTION_BUDGET = Duration.ofSeconds(50);
 
     private final LocalOptions options;
     private final DynamoDbLocalServer dynamo;
@@ -74,10 +83,16 @@ public final class LocalPlatform implements AutoCloseable {
     private final LocalCloudWatch cloudWatch;
     private final LocalHttpServer http;
     private final String devApiKey;
+    private final Clock clock;
+    private final LocalS3Server s3;
+    private final KinesisArchiveHandler archiveHandler;
+    private final ArchiveCompactor archiveCompactor;
+    private final ArchiveReader archiveReader;
 
     private LocalPlatform(LocalOptions options, Clock clock, Supplier<CloudWatchMetricsSource> cloudWatchSource)
             throws Exception {
         this.options = options;
+        this.clock = clock;
         Path data = options.dataDir().toAbsolutePath();
         Files.createDirectories(data);
         this.dynamo = DynamoDbLocalServer.start(data.resolve("dynamodb"));
@@ -103,10 +118,18 @@ public final class LocalPlatform implements AutoCloseable {
                 retention, metrics, clock, CompactorService.Limits.DEFAULT), metrics);
         this.cloudWatch = new LocalCloudWatch(ddb, tables.state(), new StreamRecords(payloads), stream, apiKeys, metrics,
                 clock, cloudWatchSource);
+        this.s3 = LocalS3Server.start(data.resolve("archive"));
+        S3ArchiveStore archive = new S3ArchiveStore(s3.client(), s3.bucket());
+        this.archiveHandler = new KinesisArchiveHandler(new ArchiveService(new StreamRecords(payloads), archive, metrics,
+                clock, 8), metrics);
+        this.archiveCompactor = new ArchiveCompactor(archive, metrics, Duration.ofMinutes(10), 8);
+        this.archiveReader = new ArchiveReader(archive, 8);
         this.compactorTicker = startCompactorTicker(options.pollInterval());
         this.devApiKey = ensureDevKey(data);
         this.http = new LocalHttpServer(options.host(), options.port(), this::route, clock);
+        stream.registerConsumer(ARCHIVE_CONSUMER); // before any drain, so no segment goes before it has read it
         stream.start(rollupHandler, options.pollInterval(), MAX_BATCH_RECORDS);
+        stream.start(ARCHIVE_CONSUMER, archiveHandler, options.pollInterval().multipliedBy(10), MAX_BATCH_RECORDS);
     }
 
     public static LocalPlatform start(LocalOptions options, Clock clock) throws Exception {
@@ -166,9 +189,41 @@ public final class LocalPlatform implements AutoCloseable {
         return ticker;
     }
 
-    /** Runs the compactor now (the same handler EventBridge Scheduler invokes on AWS); returns its report. */
+    /**
+     * Runs the compactor now (the same handler EventBridge Scheduler invokes on AWS), then the archive's block
+     * compaction; returns both reports.
+     */
     public Map<String, Object> runCompactor() {
-        return compactorHandler.handleRequest(Map.of(), null);
+        Map<String, Object> out;
+        ArchiveCompactor.Report archive;
+        try {
+            out = new LinkedHashMap<>(compactorHandler.handleRequest(Map.of(), null));
+        } finally {
+            archive = archiveCompactor.run(clock, ARCHIVE_COMPACTION_BUDGET);
+        }
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("hoursCompacted", archive.hoursCompacted());
+        a.put("daysCompacted", archive.daysCompacted());
+        a.put("pointsMerged", archive.pointsMerged());
+        a.put("objectsDeleted", archive.objectsDeleted());
+        a.put("problems", archive.problems());
+        a.put("finished", archive.finished());
+        out.put("archive", a);
+        return out;
+    }
+
+    /** Feeds everything on the stream to the archive consumer now; returns the records archived. */
+    public int runArchive() {
+        int total = 0;
+        for (int n; (n = stream.drain(ARCHIVE_CONSUMER, archiveHandler, MAX_BATCH_RECORDS)) > 0; ) {
+            total += n;
+        }
+        return total;
+    }
+
+    /** Reads points and re-derives rollups from the local archive. */
+    public ArchiveReader archiveReader() {
+        return archiveReader;
     }
 
     /** The dev key: LONGWATCH_DEV_API_KEY if set, else the one kept in the data dir, else a new one. */
@@ -226,6 +281,10 @@ public final class LocalPlatform implements AutoCloseable {
                 int n = runRollups();
                 return LocalHttpServer.json(200, "{\"records\":" + n + "}");
             };
+            case "POST /v1/admin/jobs/archive/run" -> e -> {
+                int n = runArchive();
+                return LocalHttpServer.json(200, "{\"records\":" + n + "}");
+            };
             case "POST /v1/admin/jobs/compactor/run" -> e -> HttpApi.guarded(() -> {
                 try {
                     return LocalHttpServer.json(200, JSON.writeValueAsString(runCompactor()));
@@ -238,6 +297,7 @@ public final class LocalPlatform implements AutoCloseable {
                 ObjectNode counters = out.putObject("counters");
                 metrics.snapshot().forEach(counters::put);
                 counters.put("StreamPendingRecords", stream.pendingRecords());
+                counters.put("ArchivePendingRecords", stream.pendingRecords(ARCHIVE_CONSUMER));
                 return LocalHttpServer.json(200, out.toString());
             };
             default -> null;
@@ -282,8 +342,10 @@ public final class LocalPlatform implements AutoCloseable {
     @Override
     public void close() throws Exception {
         compactorTicker.shutdownNow();
+        compactorTicker.awaitTermination(30, TimeUnit.SECONDS); // a run cut short is finished by the next
         http.close();
         stream.close();
+        s3.close();
         dynamo.close();
     }
 }

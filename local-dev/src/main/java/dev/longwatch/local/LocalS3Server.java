@@ -1,0 +1,93 @@
+package dev.longwatch.local;
+
+import dev.longwatch.core.telemetry.Log;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * S3 for local-dev: s3proxy in-process on loopback, keeping objects as files under the data dir, so the archive
+ * runs through the same S3 adapter as on AWS and survives restarts.
+ */
+public final class LocalS3Server implements AutoCloseable {
+    private static final Log LOG = Log.get(LocalS3Server.class);
+    public static final String BUCKET = "longwatch-archive";
+    private static final String ACCESS_KEY = "local";
+    private static final String SECRET_KEY = "local-only";
+
+    private final S3Proxy proxy;
+    private final S3Client client;
+
+    private LocalS3Server(S3Proxy proxy, S3Client client) {
+        this.proxy = proxy;
+        this.client = client;
+    }
+
+    /** Starts on a free loopback port with its objects under {@code dir}, and creates the archive bucket. */
+    public static LocalS3Server start(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        S3Proxy proxy = S3Proxy.builder()
+                .blobStore(new FilesystemNio2BlobStore(dir.toAbsolutePath().toString()))
+                .endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                .build();
+        proxy.start();
+        S3Client client = S3Client.builder()
+                .endpointOverride(URI.create("http://127.0.0.1:" + proxy.getPort()))
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .httpClient(UrlConnectionHttpClient.create())
+                // HttpURLConnection mishandles "Expect: 100-continue" under load (broken kept-alive connections).
+                .overrideConfiguration(c -> c.addExecutionInterceptor(new ExecutionInterceptor() {
+                    @Override
+                    public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context,
+                                                            ExecutionAttributes attributes) {
+                        return context.httpRequest().toBuilder().removeHeader("Expect").build();
+                    }
+                }))
+                .build();
+        try {
+            client.createBucket(b -> b.bucket(BUCKET));
+        } catch (BucketAlreadyOwnedByYouException existing) {
+            // Created by an earlier start.
+        } catch (S3Exception e) {
+            if (e.statusCode() != 409) {
+                client.close();
+                proxy.stop();
+                throw e;
+            }
+        }
+        LOG.info("local S3 started", "dir", dir, "port", proxy.getPort(), "bucket", BUCKET);
+        return new LocalS3Server(proxy, client);
+    }
+
+    public S3Client client() {
+        return client;
+    }
+
+    public String bucket() {
+        return BUCKET;
+    }
+
+    @Override
+    public void close() throws Exception {
+        client.close();
+        proxy.stop();
+    }
+}
