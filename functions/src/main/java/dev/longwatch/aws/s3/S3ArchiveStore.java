@@ -20,7 +20,8 @@ import java.util.Optional;
 /**
  * The archive's objects in one S3 bucket. The client is injected (s3proxy in tests and local-dev, S3 on AWS).
  * Conditional writes and deletes use S3's {@code If-Match} / {@code If-None-Match}; a failed precondition
- * (412), a concurrent conditional request (409) or a vanished object (404 on If-Match) answer {@code false}.
+ * (412), a concurrent conditional request (409) or a vanished object (404 on If-Match) answer {@code false}
+ * (s3proxy answers a conditional delete of a vanished object with success).
  * Everything else is thrown: an outage never looks like an empty archive.
  */
 public final class S3ArchiveStore implements ArchiveStore {

@@ -39,6 +39,9 @@ public interface ArchiveStore {
     /** Deletes the object; deleting what is not there is not an error. */
     void delete(String key);
 
-    /** Deletes the object only if it still has ETag {@code etag}; false if it changed or is gone. */
+    /**
+     * Deletes the object only if it still has ETag {@code etag}; false if it changed. One that is already gone
+     * may answer either way (S3 and its emulators differ); callers only rely on a changed object surviving.
+     */
     boolean deleteIfUnchanged(String key, String etag);
 }
