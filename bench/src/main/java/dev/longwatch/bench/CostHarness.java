@@ -131,6 +131,14 @@ public final class CostHarness {
     }
 
     public static void main(String[] args) {
+        try {
+            run(args);
+        } finally {
+            System.exit(0); // DynamoDB Local leaves non-daemon threads behind
+        }
+    }
+
+    static void run(String[] args) {
         Options o = Options.parse(args);
         int hosts = o.series() / Workloads.HOST_METRICS.size();
         int series = hosts * Workloads.HOST_METRICS.size();
@@ -153,11 +161,13 @@ public final class CostHarness {
         CountingPublisher kinesis = new CountingPublisher(stream);
         IngestService ingest = new IngestService(payloads, kinesis, PlatformMetrics.NONE);
         DynamoDbRollupStore rollups = new DynamoDbRollupStore(ddb, tables.rollups(), metrics, retention);
-        DynamoDbCompactionStateStore state = new DynamoDbCompactionStateStore(ddb, tables.state(), metrics);
+        // The state table and the compactor's series listing use calls CapacityMeter does not wrap (GetItem,
+        // UpdateItem, Scan); their units come from ConsumedCapacity only.
+        DynamoDbCompactionStateStore state = new DynamoDbCompactionStateStore(local, tables.state(), metrics);
         RollupService rollup = new RollupService(new StreamRecords(payloads), rollups,
                 new DynamoDbSeriesIndex(ddb, tables.series(), metrics),
                 new DynamoDbEventStore(ddb, tables.events(), metrics), state, retention, metrics, clock, 32);
-        CompactorService compactor = new CompactorService(new DynamoDbSeriesIndex(ddb, tables.series(), metrics),
+        CompactorService compactor = new CompactorService(new DynamoDbSeriesIndex(local, tables.series(), metrics),
                 rollups, state, retention, metrics, clock, CompactorService.Limits.DEFAULT);
 
         Invocations ingestCalls = new Invocations();

@@ -35,6 +35,11 @@ final class InMemorySeriesIndex implements SeriesIndex {
         return out;
     }
 
+    @Override
+    public List<String> tenants() {
+        return series.values().stream().map(SeriesDescriptor::tenant).distinct().sorted().toList();
+    }
+
     int size() {
         return series.size();
     }
