@@ -5,11 +5,8 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.longwatch.core.archive.ArchiveService;
-import dev.longwatch.core.telemetry.Log;
 import dev.longwatch.core.telemetry.PlatformMetrics;
 
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -32,27 +29,11 @@ public final class KinesisArchiveHandler implements RequestHandler<KinesisEvent,
 
     @Override
     public StreamsEventResponse handleRequest(KinesisEvent event, Context context) {
-        List<ArchiveService.IncomingRecord> batch = new ArrayList<>(event.getRecords().size());
-        for (KinesisEvent.KinesisEventRecord r : event.getRecords()) {
-            KinesisEvent.Record k = r.getKinesis();
-            String eventId = r.getEventID();
-            String shard = eventId == null ? "unknown" : eventId.substring(0, Math.max(0, eventId.indexOf(':')));
-            ByteBuffer data = k.getData().asReadOnlyBuffer();
-            byte[] bytes = new byte[data.remaining()];
-            data.get(bytes);
-            batch.add(new ArchiveService.IncomingRecord(shard, k.getSequenceNumber(), bytes));
-        }
+        List<ArchiveService.IncomingRecord> batch = KinesisBatches.read(event).stream()
+                .map(d -> new ArchiveService.IncomingRecord(d.shard(), d.sequence(), d.data())).toList();
         try {
-            ArchiveService.BatchOutcome outcome = archive.apply(batch);
-            List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
-            for (String seq : outcome.failedSequenceNumbers()) {
-                failures.add(StreamsEventResponse.BatchItemFailure.builder().withItemIdentifier(seq).build());
-            }
-            if (!failures.isEmpty()) {
-                Log.get(KinesisArchiveHandler.class).warn("archive batch partially failed", "records", batch.size(),
-                        "failed", failures.size());
-            }
-            return StreamsEventResponse.builder().withBatchItemFailures(failures).build();
+            return KinesisBatches.failures(archive.apply(batch).failedSequenceNumbers(), batch.size(),
+                    KinesisArchiveHandler.class);
         } finally {
             metrics.flush();
         }
