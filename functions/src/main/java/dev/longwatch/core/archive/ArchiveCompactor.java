@@ -1,5 +1,6 @@
 package dev.longwatch.core.archive;
 
+import dev.longwatch.core.Concurrently;
 import dev.longwatch.core.telemetry.Log;
 import dev.longwatch.core.telemetry.PlatformMetrics;
 

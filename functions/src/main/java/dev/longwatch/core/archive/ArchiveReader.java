@@ -1,5 +1,6 @@
 package dev.longwatch.core.archive;
 
+import dev.longwatch.core.Concurrently;
 import dev.longwatch.model.Aggregate;
 import dev.longwatch.model.MetricType;
 import dev.longwatch.model.SeriesKey;

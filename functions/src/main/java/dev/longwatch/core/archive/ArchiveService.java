@@ -1,5 +1,6 @@
 package dev.longwatch.core.archive;
 
+import dev.longwatch.core.Concurrently;
 import dev.longwatch.core.telemetry.Log;
 import dev.longwatch.core.telemetry.PlatformMetrics;
 import dev.longwatch.model.BodyTooLargeException;
@@ -18,10 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 
 /**
  * The archive consumer: writes the raw points of a stream batch to the archive, one per-batch block per tenant
@@ -84,35 +81,23 @@ public final class ArchiveService {
         int written = 0;
         long points = 0;
         long bytes = 0;
-        Semaphore permits = new Semaphore(writeConcurrency);
-        List<Future<long[]>> results = new ArrayList<>(pending.size());
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (Pending p : pending) {
-                results.add(pool.submit(() -> {
-                    permits.acquire();
-                    try {
-                        byte[] encoded = BlockCodec.encode(p.block());
-                        store.put(p.key(), encoded);
-                        return new long[]{p.block().pointCount(), encoded.length};
-                    } finally {
-                        permits.release();
-                    }
-                }));
+        List<Concurrently.Outcome<long[]>> results = Concurrently.attempt(pending, writeConcurrency, p -> {
+            byte[] encoded = BlockCodec.encode(p.block());
+            store.put(p.key(), encoded);
+            return new long[]{p.block().pointCount(), encoded.length};
+        });
+        for (int i = 0; i < pending.size(); i++) {
+            Pending p = pending.get(i);
+            Concurrently.Outcome<long[]> r = results.get(i);
+            if (r.failed()) {
+                LOG.error("writing an archive object failed; its records will be redelivered", r.failure(),
+                        "key", p.key(), "records", p.sequences().size());
+                failed.addAll(p.sequences());
+                continue;
             }
-            for (int i = 0; i < pending.size(); i++) {
-                Pending p = pending.get(i);
-                try {
-                    long[] r = results.get(i).get();
-                    written++;
-                    points += r[0];
-                    bytes += r[1];
-                } catch (Exception ex) {
-                    Throwable cause = ex.getCause() != null ? ex.getCause() : ex;
-                    LOG.error("writing an archive object failed; its records will be redelivered", cause,
-                            "key", p.key(), "records", p.sequences().size());
-                    failed.addAll(p.sequences());
-                }
-            }
+            written++;
+            points += r.value()[0];
+            bytes += r.value()[1];
         }
         metrics.count("ArchiveObjectsWritten", written);
         metrics.count("ArchivePointsWritten", points);

@@ -1,5 +1,6 @@
 package dev.longwatch.core.query;
 
+import dev.longwatch.core.Concurrently;
 import dev.longwatch.core.rollup.CompactionProgress;
 import dev.longwatch.core.rollup.CompactionStateStore;
 import dev.longwatch.core.rollup.Retention;
@@ -21,11 +22,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 
 /**
  * Answers metric queries from the rollups, and lists metrics and their tags. Always within one tenant.
@@ -259,46 +255,26 @@ public final class QueryService {
         return Boolean.compare(i.hasNext(), j.hasNext());
     }
 
+    /** One range read: a series' slabs of one tier from {@code first} up to the slab starting at {@code last}. */
+    private record RangeRead(SlabKey first, long last) {
+    }
+
     /** Per series, per segment: the slabs read. */
     private List<List<List<Slab>>> readAll(List<SeriesDescriptor> series, List<Segment> segments) {
-        Semaphore permits = new Semaphore(readConcurrency);
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<List<Future<List<Slab>>>> futures = new ArrayList<>();
-            for (SeriesDescriptor d : series) {
-                List<Future<List<Slab>>> perSegment = new ArrayList<>(segments.size());
-                for (Segment seg : segments) {
-                    long first = seg.tier().slabStart(seg.start(), d.type());
-                    long last = seg.tier().slabStart(seg.end() - 1, d.type());
-                    SlabKey key = new SlabKey(d.qualifiedId(), seg.tier(), d.type(), first);
-                    perSegment.add(pool.submit(() -> {
-                        permits.acquire();
-                        try {
-                            return store.range(key, last);
-                        } finally {
-                            permits.release();
-                        }
-                    }));
-                }
-                futures.add(perSegment);
+        List<RangeRead> reads = new ArrayList<>(series.size() * segments.size());
+        for (SeriesDescriptor d : series) {
+            for (Segment seg : segments) {
+                long first = seg.tier().slabStart(seg.start(), d.type());
+                long last = seg.tier().slabStart(seg.end() - 1, d.type());
+                reads.add(new RangeRead(new SlabKey(d.qualifiedId(), seg.tier(), d.type(), first), last));
             }
-            List<List<List<Slab>>> out = new ArrayList<>(futures.size());
-            for (List<Future<List<Slab>>> perSegment : futures) {
-                List<List<Slab>> slabs = new ArrayList<>(perSegment.size());
-                for (Future<List<Slab>> f : perSegment) {
-                    slabs.add(f.get());
-                }
-                out.add(slabs);
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
         }
+        List<List<Slab>> flat = Concurrently.map(reads, readConcurrency, r -> store.range(r.first(), r.last()));
+        List<List<List<Slab>>> out = new ArrayList<>(series.size());
+        for (int i = 0; i < series.size(); i++) {
+            out.add(flat.subList(i * segments.size(), (i + 1) * segments.size()));
+        }
+        return out;
     }
 
     public List<SeriesIndex.MetricInfo> metrics(String tenant) {

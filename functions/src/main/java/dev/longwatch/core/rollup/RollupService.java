@@ -1,5 +1,6 @@
 package dev.longwatch.core.rollup;
 
+import dev.longwatch.core.Concurrently;
 import dev.longwatch.core.events.EventStore;
 import dev.longwatch.core.series.SeriesDescriptor;
 import dev.longwatch.core.series.SeriesIndex;
@@ -24,10 +25,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 
 /**
  * Turns a batch of stream records into rollups, exactly once.
@@ -287,39 +284,25 @@ public final class RollupService {
             });
             return 0;
         }
-        Semaphore permits = new Semaphore(writeConcurrency);
-        List<Future<int[]>> results = new ArrayList<>(work.size());
         List<SlabWork> order = new ArrayList<>(work.values());
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (SlabWork w : order) {
-                Slab current = loaded.get(w.key);
-                results.add(pool.submit(() -> {
-                    permits.acquire();
-                    try {
-                        return writeOne(w, current);
-                    } finally {
-                        permits.release();
-                    }
-                }));
+        List<Concurrently.Outcome<int[]>> results = Concurrently.attempt(order, writeConcurrency,
+                w -> writeOne(w, loaded.get(w.key)));
+        int writes = 0;
+        for (int i = 0; i < order.size(); i++) {
+            Concurrently.Outcome<int[]> r = results.get(i);
+            if (r.failed()) {
+                SlabWork w = order.get(i);
+                LOG.error("writing a rollup failed; its records will be redelivered", r.failure(),
+                        "slab", w.key.sortKey());
+                w.failed = true;
+                w.contributions.forEach(c -> failed.add(c.sequence()));
+                continue;
             }
-            int writes = 0;
-            for (int i = 0; i < order.size(); i++) {
-                try {
-                    int[] r = results.get(i).get();
-                    writes += r[0];
-                    applied[0] += r[1];
-                    skipped[0] += r[2];
-                } catch (Exception e) {
-                    SlabWork w = order.get(i);
-                    Throwable cause = e.getCause() != null ? e.getCause() : e;
-                    LOG.error("writing a rollup failed; its records will be redelivered", cause,
-                            "slab", w.key.sortKey());
-                    w.failed = true;
-                    w.contributions.forEach(c -> failed.add(c.sequence()));
-                }
-            }
-            return writes;
+            writes += r.value()[0];
+            applied[0] += r.value()[1];
+            skipped[0] += r.value()[2];
         }
+        return writes;
     }
 
     /** Merges one slab's new contributions and writes it. Returns {writes, pointsApplied, pointsSkipped}. */

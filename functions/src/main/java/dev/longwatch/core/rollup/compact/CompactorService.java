@@ -1,5 +1,6 @@
 package dev.longwatch.core.rollup.compact;
 
+import dev.longwatch.core.Concurrently;
 import dev.longwatch.core.rollup.CompactionProgress;
 import dev.longwatch.core.rollup.CompactionProgress.Mark;
 import dev.longwatch.core.rollup.CompactionStateStore;
@@ -23,11 +24,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -357,34 +353,9 @@ public final class CompactorService {
     }
 
     private void parallel(List<Runnable> work) {
-        if (work.isEmpty()) {
-            return;
-        }
-        Semaphore permits = new Semaphore(limits.concurrency());
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> futures = new ArrayList<>(work.size());
-            for (Runnable r : work) {
-                futures.add(pool.submit(() -> {
-                    permits.acquire();
-                    try {
-                        r.run();
-                    } finally {
-                        permits.release();
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
+        Concurrently.map(work, limits.concurrency(), r -> {
+            r.run();
+            return null;
+        });
     }
 }
