@@ -1,5 +1,6 @@
 package dev.longwatch.core.cloudwatch;
 
+import dev.longwatch.model.PointBuffer;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -18,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -158,7 +158,7 @@ public final class MetricStreamService {
         int datapoints;
         int rejectedCount;
         final List<Rejection> rejected = new ArrayList<>();
-        final Map<Key, Points> series = new LinkedHashMap<>();
+        final Map<Key, PointBuffer> series = new LinkedHashMap<>();
 
         void reject(int record, Integer line, String reason) {
             rejectedCount++;
@@ -169,8 +169,7 @@ public final class MetricStreamService {
 
         List<Series> series() {
             List<Series> out = new ArrayList<>(series.size());
-            series.forEach((k, p) -> out.add(new Series(k.name(), k.type(), k.tags(), Arrays.copyOf(p.ts, p.size),
-                    Arrays.copyOf(p.vs, p.size))));
+            series.forEach((k, p) -> out.add(new Series(k.name(), k.type(), k.tags(), p.times(), p.values())));
             return out;
         }
     }
@@ -331,7 +330,7 @@ public final class MetricStreamService {
             return e.getMessage();
         }
         for (int i = 0; i < keys.size(); i++) {
-            d.series.computeIfAbsent(keys.get(i), k -> new Points()).add(time, values.get(i));
+            d.series.computeIfAbsent(keys.get(i), k -> new PointBuffer(8)).add(time, values.get(i));
         }
         return null;
     }
@@ -339,21 +338,5 @@ public final class MetricStreamService {
     private static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
         return v != null && v.isTextual() ? v.asText() : null;
-    }
-
-    private static final class Points {
-        long[] ts = new long[8];
-        double[] vs = new double[8];
-        int size;
-
-        void add(long t, double v) {
-            if (size == ts.length) {
-                ts = Arrays.copyOf(ts, size * 2);
-                vs = Arrays.copyOf(vs, size * 2);
-            }
-            ts[size] = t;
-            vs[size] = v;
-            size++;
-        }
     }
 }

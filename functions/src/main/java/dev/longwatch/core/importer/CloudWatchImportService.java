@@ -1,5 +1,6 @@
 package dev.longwatch.core.importer;
 
+import dev.longwatch.model.PointBuffer;
 import dev.longwatch.core.cloudwatch.CloudWatchSeries;
 import dev.longwatch.core.cloudwatch.SeriesStreamWriter;
 import dev.longwatch.core.telemetry.Log;
@@ -282,9 +283,9 @@ public final class CloudWatchImportService {
             throw new IllegalStateException("a job reads at most " + CloudWatchImportJobs.MAX_STATISTICS
                     + " statistics");
         }
-        Map<String, Points> byId = new HashMap<>();
+        Map<String, PointBuffer> byId = new HashMap<>();
         for (CloudWatchMetricsSource.MetricQuery q : queries) {
-            byId.put(q.id(), new Points());
+            byId.put(q.id(), new PointBuffer(64));
         }
         Instant start = Instant.ofEpochMilli(w.start());
         Instant end = Instant.ofEpochMilli(w.end());
@@ -298,7 +299,7 @@ public final class CloudWatchImportService {
             CloudWatchMetricsSource.Page page = source.getMetricData(queries, start, end, token);
             metrics.count("CloudWatchImportRequests", 1);
             for (CloudWatchMetricsSource.QueryResult r : page.results()) {
-                Points pts = byId.get(r.id());
+                PointBuffer pts = byId.get(r.id());
                 if (pts == null) {
                     continue;
                 }
@@ -321,12 +322,12 @@ public final class CloudWatchImportService {
         Tags tags = names.tags(job.dimensions(), job.account(), region);
         List<Series> out = new ArrayList<>();
         for (CloudWatchMetricsSource.MetricQuery q : queries) {
-            Points pts = byId.get(q.id());
-            if (pts.size == 0) {
+            PointBuffer pts = byId.get(q.id());
+            if (pts.size() == 0) {
                 continue;
             }
             CloudWatchSeries.Statistic stat = CloudWatchSeries.statistic(q.statistic());
-            out.add(pts.toSeries(names.name(job.namespace(), job.metricName(), stat.suffix()), stat, tags));
+            out.add(toSeries(pts, names.name(job.namespace(), job.metricName(), stat.suffix()), stat, tags));
         }
         return out;
     }
@@ -353,41 +354,26 @@ public final class CloudWatchImportService {
         return Math.floorDiv(t, step) * step;
     }
 
-    /** Points of one query, collected over pages; sorted and deduplicated by time when made a series. */
-    private static final class Points {
-        long[] ts = new long[64];
-        double[] vs = new double[64];
-        int size;
-
-        void add(long t, double v) {
-            if (size == ts.length) {
-                ts = Arrays.copyOf(ts, size * 2);
-                vs = Arrays.copyOf(vs, size * 2);
-            }
-            ts[size] = t;
-            vs[size] = v;
-            size++;
+    /** The points of one query, collected over pages, sorted and deduplicated by time. */
+    private static Series toSeries(PointBuffer p, String name, CloudWatchSeries.Statistic stat, Tags tags) {
+        int size = p.size();
+        Integer[] order = new Integer[size];
+        for (int i = 0; i < size; i++) {
+            order[i] = i;
         }
-
-        Series toSeries(String name, CloudWatchSeries.Statistic stat, Tags tags) {
-            Integer[] order = new Integer[size];
-            for (int i = 0; i < size; i++) {
-                order[i] = i;
+        Arrays.sort(order, Comparator.comparingLong(p::time));
+        long[] t = new long[size];
+        double[] v = new double[size];
+        int n = 0;
+        for (Integer i : order) {
+            // A period answered twice (on two pages) is one datapoint.
+            if (n > 0 && t[n - 1] == p.time(i)) {
+                continue;
             }
-            Arrays.sort(order, Comparator.comparingLong(i -> ts[i]));
-            long[] t = new long[size];
-            double[] v = new double[size];
-            int n = 0;
-            for (Integer i : order) {
-                // A period answered twice (on two pages) is one datapoint.
-                if (n > 0 && t[n - 1] == ts[i]) {
-                    continue;
-                }
-                t[n] = ts[i];
-                v[n] = vs[i];
-                n++;
-            }
-            return new Series(name, stat.type(), tags, Arrays.copyOf(t, n), Arrays.copyOf(v, n));
+            t[n] = p.time(i);
+            v[n] = p.value(i);
+            n++;
         }
+        return new Series(name, stat.type(), tags, Arrays.copyOf(t, n), Arrays.copyOf(v, n));
     }
 }
