@@ -167,7 +167,7 @@ public final class WriteUnitsHarness {
      * 1 strongly consistent read unit for it; if DynamoDB Local reports those, its figures can be used.
      */
     static boolean checkConsumedCapacity(DynamoDbClient ddb) {
-        TableNames t = new TableNames("probe-rollups", "probe-series", "probe-events", "probe-keys", "probe-state");
+        TableNames t = TableNames.defaults().prefixed("probe-");
         TableSetup.createIfMissing(ddb, t);
         Map<String, AttributeValue> item = Map.of("pk", AttributeValue.fromS("probe"), "sk",
                 AttributeValue.fromS("x"), "d", AttributeValue.fromS("x".repeat(1_500)));
@@ -198,9 +198,7 @@ public final class WriteUnitsHarness {
 
         CapacityMeter ddb = new CapacityMeter(local);
         String prefix = "w" + offsetSeconds + "-" + RUNS.incrementAndGet() + "-"; // fresh tables every run
-        TableNames d = TableNames.defaults();
-        TableNames tables = new TableNames(prefix + d.rollups(), prefix + d.series(), prefix + d.events(),
-                prefix + d.apiKeys(), prefix + d.state());
+        TableNames tables = TableNames.defaults().prefixed(prefix);
         TableSetup.createIfMissing(ddb, tables);
 
         SimulatedClock clock = new SimulatedClock(T0);

@@ -27,9 +27,7 @@ public final class LocalDynamo {
     /** New, empty tables with a unique prefix. */
     public static TableNames freshTables() {
         String p = "t" + UUID.randomUUID().toString().substring(0, 8) + "-";
-        TableNames d = TableNames.defaults();
-        TableNames names = new TableNames(p + d.rollups(), p + d.series(), p + d.events(), p + d.apiKeys(),
-                p + d.state());
+        TableNames names = TableNames.defaults().prefixed(p);
         TableSetup.createIfMissing(client(), names);
         return names;
     }

@@ -25,6 +25,8 @@ public final class TableSetup {
         create(ddb, names.events(), true);
         create(ddb, names.apiKeys(), false);
         create(ddb, names.state(), true);
+        create(ddb, names.alerting(), true);
+        create(ddb, names.notifications(), true);
     }
 
     private static void create(DynamoDbClient ddb, String table, boolean withSortKey) {
