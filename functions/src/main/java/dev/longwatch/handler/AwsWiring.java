@@ -259,6 +259,22 @@ final class AwsWiring {
         return new ArchiveCompactor(archiveStore(), metrics, Duration.ofMinutes(10), 16);
     }
 
+    /** The archive compactor, or null without {@code LONGWATCH_ARCHIVE_BUCKET} (a deployment without archive). */
+    ArchiveCompactor archiveCompactorIfDeployed() {
+        String bucket = env.get("LONGWATCH_ARCHIVE_BUCKET");
+        return bucket == null || bucket.isBlank() ? null : archiveCompactor();
+    }
+
+    /** The archive reader, or null without {@code LONGWATCH_ARCHIVE_BUCKET}: raw queries then answer 400. */
+    ArchiveReader archiveReaderIfDeployed() {
+        String bucket = env.get("LONGWATCH_ARCHIVE_BUCKET");
+        return bucket == null || bucket.isBlank() ? null : archiveReader();
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
     ArchiveReader archiveReader() {
         return new ArchiveReader(archiveStore(), 16);
     }

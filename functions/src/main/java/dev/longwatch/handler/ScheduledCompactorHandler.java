@@ -2,10 +2,12 @@ package dev.longwatch.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.longwatch.core.archive.ArchiveCompactor;
 import dev.longwatch.core.rollup.compact.CompactionReport;
 import dev.longwatch.core.rollup.compact.CompactorService;
 import dev.longwatch.core.telemetry.PlatformMetrics;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,10 +15,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The compactor, invoked by EventBridge Scheduler every minute (any input is ignored). It compacts within
- * the invocation's remaining time, less a margin to save progress and flush metrics, and answers what it did.
- * A run that overlaps the next, or is delivered twice, does no harm: compaction is idempotent. The
- * invocation fails (so the Lambda error metric shows it) when a tenant could not be compacted.
+ * The compactor, invoked by EventBridge Scheduler every minute (any input is ignored). It compacts the rollup
+ * tiers, then (when the deployment has an archive bucket) merges the archive's per-batch objects into hourly and
+ * daily blocks ({@link ArchiveCompactor}), within the invocation's remaining time less a margin to save progress
+ * and flush metrics, and answers what it did. The rollups get at most two thirds of the budget, so the archive
+ * always gets a turn. A run that overlaps the next, or is delivered twice, does no harm: both compactions are
+ * idempotent. The invocation fails (so the Lambda error metric shows it) when a tenant could not be compacted
+ * or an archive hour or day could not be merged; the archive still runs when the rollups failed, and the other
+ * way round.
  */
 public final class ScheduledCompactorHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     /** Left of the invocation's time for finishing the slot in progress and flushing metrics. */
@@ -25,14 +31,27 @@ public final class ScheduledCompactorHandler implements RequestHandler<Map<Strin
     static final Duration DEFAULT_BUDGET = Duration.ofSeconds(50);
 
     private final CompactorService compactor;
+    /** Null in a deployment without an archive bucket. */
+    private final ArchiveCompactor archive;
+    private final Clock clock;
     private final PlatformMetrics metrics;
 
     public ScheduledCompactorHandler() {
-        this(AwsWiring.get().compactorService(), AwsWiring.get().metrics());
+        this(AwsWiring.get().compactorService(), AwsWiring.get().archiveCompactorIfDeployed(),
+                AwsWiring.get().clock(), AwsWiring.get().metrics());
     }
 
+    /** Rollup tiers only (no archive). */
     public ScheduledCompactorHandler(CompactorService compactor, PlatformMetrics metrics) {
+        this(compactor, null, Clock.systemUTC(), metrics);
+    }
+
+    /** Rollup tiers, then the archive's blocks; {@code archive} may be null (no archive deployed). */
+    public ScheduledCompactorHandler(CompactorService compactor, ArchiveCompactor archive, Clock clock,
+                                     PlatformMetrics metrics) {
         this.compactor = compactor;
+        this.archive = archive;
+        this.clock = clock;
         this.metrics = metrics;
     }
 
@@ -40,9 +59,20 @@ public final class ScheduledCompactorHandler implements RequestHandler<Map<Strin
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
         Duration budget = context == null ? DEFAULT_BUDGET
                 : Duration.ofMillis(Math.max(1_000, context.getRemainingTimeInMillis() - MARGIN.toMillis()));
-        CompactionReport report;
+        long started = clock.millis();
+        CompactionReport report = null;
+        ArchiveCompactor.Report archived = null;
         try {
-            report = compactor.run(budget);
+            Duration rollupBudget = archive == null ? budget : budget.multipliedBy(2).dividedBy(3);
+            try {
+                report = compactor.run(rollupBudget);
+            } finally {
+                if (archive != null) {
+                    // Whatever the rollups left, and never less than a third of the budget.
+                    long left = budget.toMillis() - (clock.millis() - started);
+                    archived = archive.run(clock, Duration.ofMillis(Math.max(left, budget.toMillis() / 3)));
+                }
+            }
         } finally {
             metrics.flush();
         }
@@ -50,7 +80,27 @@ public final class ScheduledCompactorHandler implements RequestHandler<Map<Strin
             throw new IllegalStateException("compaction failed for " + report.failedTenants()
                     + " tenant(s); see the log. Their progress is saved and the next run retries.");
         }
-        return asMap(report);
+        if (archived != null && archived.problems() > 0) {
+            throw new IllegalStateException("archive compaction failed for " + archived.problems()
+                    + " hour(s) or day(s); see the log. Their objects stay and the next run retries.");
+        }
+        Map<String, Object> out = asMap(report);
+        if (archived != null) {
+            out.put("archive", asMap(archived));
+        }
+        return out;
+    }
+
+    /** The archive compactor's report as plain JSON-ready values. */
+    public static Map<String, Object> asMap(ArchiveCompactor.Report archive) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("hoursCompacted", archive.hoursCompacted());
+        a.put("daysCompacted", archive.daysCompacted());
+        a.put("pointsMerged", archive.pointsMerged());
+        a.put("objectsDeleted", archive.objectsDeleted());
+        a.put("problems", archive.problems());
+        a.put("finished", archive.finished());
+        return a;
     }
 
     /** The report as plain JSON-ready values (also the answer of local-dev's admin endpoint). */

@@ -4,14 +4,22 @@ import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import dev.longwatch.aws.s3.S3ArchiveStore;
+import dev.longwatch.core.archive.ArchiveCompactor;
+import dev.longwatch.core.archive.ArchiveKeys;
+import dev.longwatch.core.archive.ArchiveService;
+import dev.longwatch.core.archive.ArchiveStore;
 import dev.longwatch.core.rollup.Retention;
 import dev.longwatch.core.rollup.compact.CompactorService;
 import dev.longwatch.model.MetricType;
 import dev.longwatch.model.Series;
+import dev.longwatch.model.StreamRecord;
 import dev.longwatch.model.Tags;
+import dev.longwatch.testing.LocalS3;
 import dev.longwatch.testing.TieredRollups;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -115,6 +123,55 @@ class ScheduledCompactorHandlerTest {
                 () -> handler.handleRequest(Map.of(), new RemainingTime(60_000)));
         assertTrue(e.getMessage().startsWith("compaction failed for 1 tenant(s)"), e.getMessage());
         assertEquals(1.0, tiers.metrics.counter("CompactorFailedTenants"));
+    }
+
+    /** A per-batch archive object of one point of acme's cpu at {@code time}, as the archive consumer writes it. */
+    static void archiveOnePoint(S3ArchiveStore s3, TieredRollups tiers, long time, String sequence) {
+        new ArchiveService(tiers.codec, s3, tiers.metrics, tiers.clock, 2).apply(List.of(
+                new ArchiveService.IncomingRecord("shardId-000000000000", sequence, tiers.codec.encode(
+                        new StreamRecord.Metrics("acme", List.of(new Series("cpu", MetricType.GAUGE, Tags.EMPTY,
+                                new long[]{time}, new double[]{3})))))));
+    }
+
+    @Test
+    void oneInvocationAlsoMergesTheArchivesBatchObjectsOfAClosedHourIntoAnHourlyBlock() {
+        TieredRollups tiers = new TieredRollups(Instant.ofEpochMilli(T0 + 50 * 60_000));
+        tiers.write("acme", new Series("cpu", MetricType.GAUGE, Tags.EMPTY, new long[]{T0 + 60_000}, new double[]{3}));
+        S3ArchiveStore s3 = new S3ArchiveStore(LocalS3.client(), LocalS3.freshBucket());
+        archiveOnePoint(s3, tiers, T0 + 60_000, "1001");
+        archiveOnePoint(s3, tiers, T0 + 120_000, "1002");
+        tiers.clock.set(Instant.ofEpochMilli(T0 + 3_600_000 + 11 * 60_000)); // past the archive's 10-minute grace
+        var handler = new ScheduledCompactorHandler(tiers.compactor(),
+                new ArchiveCompactor(s3, tiers.metrics, Duration.ofMinutes(10), 2), tiers.clock, tiers.metrics);
+
+        Map<String, Object> answer = handler.handleRequest(Map.of(), new RemainingTime(60_000));
+
+        assertEquals(1, answer.get("hoursCompacted"));
+        assertEquals(Map.of("hoursCompacted", 1, "daysCompacted", 0, "pointsMerged", 2L, "objectsDeleted", 2,
+                "problems", 0, "finished", true), answer.get("archive"));
+        assertEquals(List.of(ArchiveKeys.hour("acme", T0)),
+                s3.list(ArchiveKeys.ROOT).stream().map(ArchiveStore.Listed::key).toList());
+    }
+
+    @Test
+    void theArchiveIsCompactedEvenWhenTheRollupTiersFailAndTheInvocationThenFails() {
+        TieredRollups tiers = new TieredRollups(Instant.ofEpochMilli(T0 + 50 * 60_000));
+        tiers.write("acme", new Series("cpu", MetricType.GAUGE, Tags.EMPTY, new long[]{T0 + 60_000}, new double[]{3}));
+        S3ArchiveStore s3 = new S3ArchiveStore(LocalS3.client(), LocalS3.freshBucket());
+        archiveOnePoint(s3, tiers, T0 + 60_000, "1001");
+        tiers.clock.set(Instant.ofEpochMilli(T0 + 3_600_000 + 11 * 60_000));
+        var broken = new dev.longwatch.testing.ForwardingRollupStore(tiers.store) {
+            @Override
+            public boolean put(dev.longwatch.core.rollup.Slab slab) {
+                throw new IllegalStateException("injected outage");
+            }
+        };
+        var handler = new ScheduledCompactorHandler(tiers.compactor(broken, CompactorService.Limits.DEFAULT),
+                new ArchiveCompactor(s3, tiers.metrics, Duration.ofMinutes(10), 2), tiers.clock, tiers.metrics);
+
+        assertThrows(IllegalStateException.class, () -> handler.handleRequest(Map.of(), new RemainingTime(60_000)));
+        assertEquals(List.of(ArchiveKeys.hour("acme", T0)),
+                s3.list(ArchiveKeys.ROOT).stream().map(ArchiveStore.Listed::key).toList());
     }
 
     @Test

@@ -47,7 +47,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -68,7 +67,6 @@ public final class LocalPlatform implements AutoCloseable {
     public static final String DEV_TENANT = "dev";
     /** The archive's stream consumer; it polls every ten rollup intervals, for bigger objects. */
     static final String ARCHIVE_CONSUMER = "archive";
-    static final Duration ARCHIVE_COMPACTION_BUDGET = Duration.ofSeconds(50);
 
     private final LocalOptions options;
     private final DynamoDbLocalServer dynamo;
@@ -114,8 +112,6 @@ public final class LocalPlatform implements AutoCloseable {
                 IngestLimits.DEFAULT.maxBodyBytes());
         this.queryHandler = new HttpQueryRequestHandler(apiKeys,
                 new QueryService(index, rollups, compaction, retention, clock, 16), events, metrics);
-        this.compactorHandler = new ScheduledCompactorHandler(new CompactorService(index, rollups, compaction,
-                retention, metrics, clock, CompactorService.Limits.DEFAULT), metrics);
         this.cloudWatch = new LocalCloudWatch(ddb, tables.state(), new StreamRecords(payloads), stream, apiKeys, metrics,
                 clock, cloudWatchSource);
         this.s3 = LocalS3Server.start(data.resolve("archive"));
@@ -124,6 +120,9 @@ public final class LocalPlatform implements AutoCloseable {
                 clock, 8), metrics);
         this.archiveCompactor = new ArchiveCompactor(archive, metrics, Duration.ofMinutes(10), 8);
         this.archiveReader = new ArchiveReader(archive, 8);
+        // The same handler EventBridge Scheduler invokes on AWS: rollup tiers, then the archive's blocks.
+        this.compactorHandler = new ScheduledCompactorHandler(new CompactorService(index, rollups, compaction,
+                retention, metrics, clock, CompactorService.Limits.DEFAULT), archiveCompactor, clock, metrics);
         this.compactorTicker = startCompactorTicker(options.pollInterval());
         this.devApiKey = ensureDevKey(data);
         this.http = new LocalHttpServer(options.host(), options.port(), this::route, clock);
@@ -194,22 +193,7 @@ public final class LocalPlatform implements AutoCloseable {
      * compaction; returns both reports.
      */
     public Map<String, Object> runCompactor() {
-        Map<String, Object> out;
-        ArchiveCompactor.Report archive;
-        try {
-            out = new LinkedHashMap<>(compactorHandler.handleRequest(Map.of(), null));
-        } finally {
-            archive = archiveCompactor.run(clock, ARCHIVE_COMPACTION_BUDGET);
-        }
-        Map<String, Object> a = new LinkedHashMap<>();
-        a.put("hoursCompacted", archive.hoursCompacted());
-        a.put("daysCompacted", archive.daysCompacted());
-        a.put("pointsMerged", archive.pointsMerged());
-        a.put("objectsDeleted", archive.objectsDeleted());
-        a.put("problems", archive.problems());
-        a.put("finished", archive.finished());
-        out.put("archive", a);
-        return out;
+        return compactorHandler.handleRequest(Map.of(), null);
     }
 
     /** Feeds everything on the stream to the archive consumer now; returns the records archived. */
