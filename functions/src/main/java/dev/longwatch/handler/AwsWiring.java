@@ -15,6 +15,7 @@ import dev.longwatch.aws.telemetry.EmfMetrics;
 import dev.longwatch.core.archive.ArchiveCompactor;
 import dev.longwatch.core.archive.ArchiveReader;
 import dev.longwatch.core.archive.ArchiveService;
+import dev.longwatch.core.query.ArchiveQueryService;
 import dev.longwatch.core.auth.ApiKeys;
 import dev.longwatch.core.cloudwatch.MetricStreamService;
 import dev.longwatch.core.cloudwatch.SeriesStreamWriter;
@@ -265,10 +266,12 @@ final class AwsWiring {
         return bucket == null || bucket.isBlank() ? null : archiveCompactor();
     }
 
-    /** The archive reader, or null without {@code LONGWATCH_ARCHIVE_BUCKET}: raw queries then answer 400. */
-    ArchiveReader archiveReaderIfDeployed() {
+    /** Raw queries from the archive, or null without {@code LONGWATCH_ARCHIVE_BUCKET}: they then answer 400. */
+    ArchiveQueryService archiveQueryServiceIfDeployed() {
         String bucket = env.get("LONGWATCH_ARCHIVE_BUCKET");
-        return bucket == null || bucket.isBlank() ? null : archiveReader();
+        return bucket == null || bucket.isBlank() ? null
+                : new ArchiveQueryService(new DynamoDbSeriesIndex(dynamo(), seriesTable(), metrics), archiveReader(),
+                clock);
     }
 
     Clock clock() {

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.longwatch.core.auth.ApiKeys;
 import dev.longwatch.core.events.EventStore;
+import dev.longwatch.core.query.ArchiveQueryService;
 import dev.longwatch.core.query.QueryRequest;
 import dev.longwatch.core.query.QueryResult;
 import dev.longwatch.core.query.QueryService;
@@ -37,17 +38,26 @@ public final class HttpQueryRequestHandler implements RequestHandler<APIGatewayV
 
     private final ApiKeys apiKeys;
     private final QueryService queries;
+    /** Raw points from the S3 archive; null in a deployment without the archive. */
+    private final ArchiveQueryService archive;
     private final EventStore events;
     private final PlatformMetrics metrics;
 
     public HttpQueryRequestHandler() {
-        this(AwsWiring.get().apiKeys(), AwsWiring.get().queryService(), AwsWiring.get().eventStore(),
-                AwsWiring.get().metrics());
+        this(AwsWiring.get().apiKeys(), AwsWiring.get().queryService(), AwsWiring.get().archiveQueryServiceIfDeployed(),
+                AwsWiring.get().eventStore(), AwsWiring.get().metrics());
     }
 
+    /** Without the archive: {@code resolution=raw} and sub-minute steps answer 400. */
     public HttpQueryRequestHandler(ApiKeys apiKeys, QueryService queries, EventStore events, PlatformMetrics metrics) {
+        this(apiKeys, queries, null, events, metrics);
+    }
+
+    public HttpQueryRequestHandler(ApiKeys apiKeys, QueryService queries, ArchiveQueryService archive,
+                                   EventStore events, PlatformMetrics metrics) {
         this.apiKeys = apiKeys;
         this.queries = queries;
+        this.archive = archive;
         this.events = events;
         this.metrics = metrics;
     }
@@ -93,10 +103,22 @@ public final class HttpQueryRequestHandler implements RequestHandler<APIGatewayV
     }
 
     private APIGatewayV2HTTPResponse query(String tenant, Map<String, List<String>> q) {
-        QueryRequest req = queries.parse(HttpApi.first(q, "metric"), q.getOrDefault("filter", List.of()),
-                q.getOrDefault("groupBy", List.of()), HttpApi.first(q, "agg"), HttpApi.first(q, "from"),
-                HttpApi.first(q, "to"), HttpApi.first(q, "step"));
-        QueryResult r = queries.query(tenant, req);
+        QueryResult r;
+        if (ArchiveQueryService.readsArchive(HttpApi.first(q, "resolution"), HttpApi.first(q, "step"))) {
+            if (archive == null) {
+                throw new PayloadException("resolution", "raw points and steps below a minute are read from the "
+                        + "archive, which this deployment does not have");
+            }
+            QueryRequest req = archive.parse(HttpApi.first(q, "metric"), q.getOrDefault("filter", List.of()),
+                    q.getOrDefault("groupBy", List.of()), HttpApi.first(q, "agg"), HttpApi.first(q, "from"),
+                    HttpApi.first(q, "to"), HttpApi.first(q, "step"));
+            r = archive.query(tenant, req);
+        } else {
+            QueryRequest req = queries.parse(HttpApi.first(q, "metric"), q.getOrDefault("filter", List.of()),
+                    q.getOrDefault("groupBy", List.of()), HttpApi.first(q, "agg"), HttpApi.first(q, "from"),
+                    HttpApi.first(q, "to"), HttpApi.first(q, "step"));
+            r = queries.query(tenant, req);
+        }
         return HttpApi.json(200, g -> {
             g.writeStartObject();
             g.writeStringField("metric", r.metric());

@@ -16,6 +16,7 @@ import dev.longwatch.aws.s3.S3ArchiveStore;
 import dev.longwatch.core.archive.ArchiveCompactor;
 import dev.longwatch.core.archive.ArchiveReader;
 import dev.longwatch.core.archive.ArchiveService;
+import dev.longwatch.core.query.ArchiveQueryService;
 import dev.longwatch.core.auth.ApiKeys;
 import dev.longwatch.core.importer.CloudWatchMetricsSource;
 import dev.longwatch.core.ingest.IngestService;
@@ -110,8 +111,6 @@ public final class LocalPlatform implements AutoCloseable {
                 events, compaction, retention, metrics, clock, 16), metrics);
         this.ingestHandler = new HttpIngestRequestHandler(apiKeys, new IngestService(payloads, stream, metrics), metrics,
                 IngestLimits.DEFAULT.maxBodyBytes());
-        this.queryHandler = new HttpQueryRequestHandler(apiKeys,
-                new QueryService(index, rollups, compaction, retention, clock, 16), events, metrics);
         this.cloudWatch = new LocalCloudWatch(ddb, tables.state(), new StreamRecords(payloads), stream, apiKeys, metrics,
                 clock, cloudWatchSource);
         this.s3 = LocalS3Server.start(data.resolve("archive"));
@@ -120,6 +119,10 @@ public final class LocalPlatform implements AutoCloseable {
                 clock, 8), metrics);
         this.archiveCompactor = new ArchiveCompactor(archive, metrics, Duration.ofMinutes(10), 8);
         this.archiveReader = new ArchiveReader(archive, 8);
+        // Queries read the rollups, and the archive for raw points and steps below a minute.
+        this.queryHandler = new HttpQueryRequestHandler(apiKeys,
+                new QueryService(index, rollups, compaction, retention, clock, 16),
+                new ArchiveQueryService(index, archiveReader, clock), events, metrics);
         // The same handler EventBridge Scheduler invokes on AWS: rollup tiers, then the archive's blocks.
         this.compactorHandler = new ScheduledCompactorHandler(new CompactorService(index, rollups, compaction,
                 retention, metrics, clock, CompactorService.Limits.DEFAULT), archiveCompactor, clock, metrics);
