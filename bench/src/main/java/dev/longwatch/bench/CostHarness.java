@@ -6,6 +6,8 @@ import dev.longwatch.aws.dynamodb.DynamoDbRollupStore;
 import dev.longwatch.aws.dynamodb.DynamoDbSeriesIndex;
 import dev.longwatch.aws.dynamodb.TableNames;
 import dev.longwatch.aws.dynamodb.TableSetup;
+import dev.longwatch.core.archive.ArchiveCompactor;
+import dev.longwatch.core.archive.ArchiveService;
 import dev.longwatch.core.ingest.IngestResult;
 import dev.longwatch.core.ingest.IngestService;
 import dev.longwatch.core.ingest.StreamPublisher;
@@ -48,20 +50,30 @@ import java.util.stream.IntStream;
  * DynamoDB Local charges nothing for reading a missing item), and at the end the bytes stored per tier.
  * Prices are applied in docs/cost.md, not here: counts should not go stale with the price list.
  *
- * <p>Options: {@code --series=10000 --interval=60 --hours=2 --window=60 --shards=1}.
+ * <p>The simulated event source mappings behave as Lambda's for Kinesis: a shard's batch is handed over when its
+ * batching window has passed or when it holds {@code --batch-size} records (Lambda's maximum is 10,000), whichever
+ * comes first; records beyond a full batch go in the next one at once. The archive consumer (the real
+ * {@link ArchiveService} on a {@link CountingArchiveStore}) is a second mapping with its own window, and the
+ * scheduled compactor also runs the real {@link ArchiveCompactor}, as on AWS: S3 requests and bytes are counted.
+ *
+ * <p>Options: {@code --series=10000 --interval=60 --hours=2 --window=60 --shards=1 --batch-size=10000
+ * --archive-window=60}.
  */
 public final class CostHarness {
     static final long T0 = WriteUnitsHarness.T0;
     /** DynamoDB bills storage as the item's bytes plus 100 bytes of overhead per item. */
     static final int ITEM_OVERHEAD_BYTES = 100;
 
-    record Options(int series, int intervalSeconds, int hours, int windowSeconds, int shards) {
+    record Options(int series, int intervalSeconds, int hours, int windowSeconds, int shards, int batchSize,
+                   int archiveWindowSeconds) {
         static Options parse(String[] args) {
             int series = 10_000;
             int interval = 60;
             int hours = 2;
             int window = 60;
             int shards = 1;
+            int batchSize = 10_000;
+            int archiveWindow = 60;
             for (String a : args) {
                 String[] kv = a.split("=", 2);
                 if (kv.length != 2) {
@@ -75,16 +87,21 @@ public final class CostHarness {
                     case "--hours" -> hours = v;
                     case "--window" -> window = v;
                     case "--shards" -> shards = v;
+                    case "--batch-size" -> batchSize = v;
+                    case "--archive-window" -> archiveWindow = v;
                     default -> throw new IllegalArgumentException("unknown option " + kv[0]
-                            + "; use --series, --interval, --hours, --window or --shards");
+                            + "; use --series, --interval, --hours, --window, --shards, --batch-size or "
+                            + "--archive-window");
                 }
             }
             if (series < 10 || hours < 1 || shards < 1 || interval < 1 || 60 % interval != 0
-                    || window < 1 || window > 300) {
+                    || window < 1 || window > 300 || archiveWindow < 1 || archiveWindow > 300
+                    || batchSize < 1 || batchSize > 10_000) {
                 throw new IllegalArgumentException("need series >= 10, hours >= 1, shards >= 1, an interval that "
-                        + "divides 60 s and a batching window of 1-300 s (Kinesis's maximum)");
+                        + "divides 60 s, batching windows of 1-300 s and a batch size of 1-10,000 records "
+                        + "(Lambda's limits for Kinesis)");
             }
-            return new Options(series, interval, hours, window, shards);
+            return new Options(series, interval, hours, window, shards, batchSize, archiveWindow);
         }
     }
 
@@ -130,6 +147,80 @@ public final class CostHarness {
         }
     }
 
+    /**
+     * One event source mapping: per shard, a batch is handed to {@code apply} when the window has passed since the
+     * last hand-over or when {@code batchSize} records wait, whichever comes first.
+     */
+    static final class Mapping {
+        final int consumer;
+        final long windowMillis;
+        final int batchSize;
+        final long[] due;
+        final java.util.function.Function<List<RollupService.IncomingRecord>, Long> apply;
+        final Invocations calls = new Invocations();
+        long records;
+        long fullBatches;
+
+        Mapping(int consumer, int shards, long start, long windowMillis, int batchSize,
+                java.util.function.Function<List<RollupService.IncomingRecord>, Long> apply) {
+            this.consumer = consumer;
+            this.windowMillis = windowMillis;
+            this.batchSize = batchSize;
+            this.due = new long[shards];
+            Arrays.fill(due, start + windowMillis);
+            this.apply = apply;
+        }
+
+        long nextDue() {
+            return Arrays.stream(due).min().orElse(Long.MAX_VALUE);
+        }
+
+        /** Hands over every batch whose window closed by {@code t} (at the time it closed), oldest first. */
+        long deliverDue(SimulatedStream stream, SimulatedClock clock, long t) {
+            long applied = 0;
+            while (true) {
+                int shard = -1;
+                for (int i = 0; i < due.length; i++) {
+                    if (due[i] <= t && (shard < 0 || due[i] < due[shard])) {
+                        shard = i;
+                    }
+                }
+                if (shard < 0) {
+                    return applied;
+                }
+                clock.set(due[shard]);
+                applied += hand(stream, shard);
+                due[shard] += windowMillis;
+            }
+        }
+
+        /** Hands over full batches at once, as Lambda does when a shard has a batch's worth of records. */
+        long deliverFull(SimulatedStream stream, SimulatedClock clock, long t) {
+            long applied = 0;
+            for (int shard = 0; shard < due.length; shard++) {
+                while (stream.waiting(consumer, shard) >= batchSize) {
+                    clock.set(t);
+                    applied += hand(stream, shard);
+                    fullBatches++;
+                    due[shard] = t + windowMillis;
+                }
+            }
+            return applied;
+        }
+
+        private long hand(SimulatedStream stream, int shard) {
+            List<RollupService.IncomingRecord> batch = stream.take(consumer, shard, batchSize);
+            if (batch.isEmpty()) {
+                return 0;
+            }
+            long s = System.nanoTime();
+            long applied = apply.apply(batch);
+            calls.add(s);
+            records += batch.size();
+            return applied;
+        }
+    }
+
     public static void main(String[] args) {
         try {
             run(args);
@@ -157,7 +248,7 @@ public final class CostHarness {
         Payloads payloads = Workloads.payloads(clock);
         InMemoryMetrics metrics = new InMemoryMetrics();
         Retention retention = Retention.DEFAULTS;
-        SimulatedStream stream = new SimulatedStream(o.shards(), clock);
+        SimulatedStream stream = new SimulatedStream(o.shards(), 2, clock);
         CountingPublisher kinesis = new CountingPublisher(stream);
         IngestService ingest = new IngestService(payloads, kinesis, PlatformMetrics.NONE);
         DynamoDbRollupStore rollups = new DynamoDbRollupStore(ddb, tables.rollups(), metrics, retention);
@@ -169,69 +260,84 @@ public final class CostHarness {
                 new DynamoDbEventStore(ddb, tables.events(), metrics), state, retention, metrics, clock, 32);
         CompactorService compactor = new CompactorService(new DynamoDbSeriesIndex(local, tables.series(), metrics),
                 rollups, state, retention, metrics, clock, CompactorService.Limits.DEFAULT);
+        // The archive as AwsWiring wires it: consumer and compactor (10-minute grace) on the object store.
+        CountingArchiveStore s3 = new CountingArchiveStore();
+        ArchiveService archive = new ArchiveService(new StreamRecords(payloads), s3, PlatformMetrics.NONE, clock, 16);
+        ArchiveCompactor archiveCompactor = new ArchiveCompactor(s3, PlatformMetrics.NONE, Duration.ofMinutes(10), 16);
 
         Invocations ingestCalls = new Invocations();
-        Invocations rollupCalls = new Invocations();
         Invocations compactorCalls = new Invocations();
         Invocations compactorWorking = new Invocations();
-        long pointsApplied = 0;
+        long[] pointsApplied = {0};
+        long[] pointsArchived = {0};
         int hoursCompacted = 0;
+        int archiveHoursCompacted = 0;
         int compactorSlabWrites = 0;
 
         long intervalMillis = o.intervalSeconds() * 1000L;
-        long windowMillis = o.windowSeconds() * 1000L;
+        Mapping rollupMapping = new Mapping(0, o.shards(), T0, o.windowSeconds() * 1000L, o.batchSize(), batch -> {
+            RollupService.BatchOutcome out = rollup.apply(batch);
+            if (!out.failedSequenceNumbers().isEmpty()) {
+                throw new IllegalStateException("rollup failed records: " + out.failedSequenceNumbers());
+            }
+            pointsApplied[0] += out.pointsApplied();
+            return out.pointsApplied();
+        });
+        Mapping archiveMapping = new Mapping(1, o.shards(), T0, o.archiveWindowSeconds() * 1000L, o.batchSize(),
+                batch -> {
+                    ArchiveService.BatchOutcome out = archive.apply(batch.stream().map(r ->
+                            new ArchiveService.IncomingRecord(r.shardId(), r.sequenceNumber(), r.data())).toList());
+                    if (!out.failedSequenceNumbers().isEmpty()) {
+                        throw new IllegalStateException("archive failed records: " + out.failedSequenceNumbers());
+                    }
+                    pointsArchived[0] += out.pointsArchived();
+                    return out.pointsArchived();
+                });
+        List<Mapping> mappings = List.of(rollupMapping, archiveMapping);
         Integer[] byPhase = IntStream.range(0, hosts).boxed().toArray(Integer[]::new);
         Arrays.sort(byPhase, Comparator.comparingLong(h -> WriteUnitsHarness.phase(h, intervalMillis)));
         SplittableRandom rnd = new SplittableRandom(7);
         long ingestEnd = T0 + o.hours() * 3_600_000L;
-        // Run on until the last hour is past its grace and compacted, so every hour written is also rolled up.
-        long end = ingestEnd + Duration.ofMinutes(7).toMillis();
-        long nextWindow = T0 + windowMillis;
+        // Run on until the last hour is past its grace and compacted (rollups: 5 minutes, archive: 10), so every
+        // hour written is also rolled up and its archive objects merged.
+        long end = ingestEnd + Duration.ofMinutes(12).toMillis();
         long nextCompactor = T0 + 60_000;
         long nextTick = T0;
         long started = System.nanoTime();
 
         while (true) {
+            long nextWindow = Math.min(rollupMapping.nextDue(), archiveMapping.nextDue());
             long next = Math.min(nextTick < ingestEnd ? nextTick : Long.MAX_VALUE, Math.min(nextWindow, nextCompactor));
             if (next > end) {
                 break;
             }
             if (next == nextWindow) {
-                clock.set(nextWindow);
-                for (int shard = 0; shard < stream.shards(); shard++) {
-                    List<RollupService.IncomingRecord> batch = stream.take(shard);
-                    if (batch.isEmpty()) {
-                        continue;
-                    }
-                    long t = System.nanoTime();
-                    RollupService.BatchOutcome out = rollup.apply(batch);
-                    rollupCalls.add(t);
-                    pointsApplied += out.pointsApplied();
-                    if (!out.failedSequenceNumbers().isEmpty()) {
-                        throw new IllegalStateException("rollup failed records: " + out.failedSequenceNumbers());
-                    }
+                for (Mapping m : mappings) {
+                    m.deliverDue(stream, clock, next);
                 }
-                nextWindow += windowMillis;
             } else if (next == nextCompactor) {
                 clock.set(nextCompactor);
                 long t = System.nanoTime();
                 CompactionReport r = compactor.run(Duration.ofMinutes(14));
+                ArchiveCompactor.Report a = archiveCompactor.run(clock, Duration.ofMinutes(5));
                 compactorCalls.add(t);
-                if (r.failedTenants() > 0) {
-                    throw new IllegalStateException("compaction failed: " + r);
+                if (r.failedTenants() > 0 || a.problems() > 0) {
+                    throw new IllegalStateException("compaction failed: " + r + " " + a);
                 }
-                if (r.hoursCompacted() > 0) {
+                archiveHoursCompacted += a.hoursCompacted();
+                if (r.hoursCompacted() > 0 || a.hoursCompacted() > 0) {
                     compactorWorking.count++;
                     compactorWorking.nanos += System.nanoTime() - t;
                     hoursCompacted += r.hoursCompacted();
                     compactorSlabWrites += r.slabWrites();
-                    System.out.printf(Locale.ROOT, "  %s compactor: %d hour(s) compacted, %,d slab writes (%.1f s)%n",
-                            Instant.ofEpochMilli(nextCompactor), r.hoursCompacted(), r.slabWrites(),
+                    System.out.printf(Locale.ROOT, "  %s compactor: %d hour(s) compacted, %,d slab writes; archive: "
+                                    + "%d hour(s), %,d points merged (%.1f s)%n", Instant.ofEpochMilli(nextCompactor),
+                            r.hoursCompacted(), r.slabWrites(), a.hoursCompacted(), a.pointsMerged(),
                             (System.nanoTime() - t) / 1e9);
                 }
                 if ((nextCompactor - T0) % 600_000 == 0) {
                     System.out.printf(Locale.ROOT, "  %s  %,d points rolled up, %,.0f WCU so far (%.0f s)%n",
-                            Instant.ofEpochMilli(nextCompactor), pointsApplied, totalUnits(metrics, tables),
+                            Instant.ofEpochMilli(nextCompactor), pointsApplied[0], totalUnits(metrics, tables),
                             (System.nanoTime() - started) / 1e9);
                 }
                 nextCompactor += 60_000;
@@ -239,18 +345,8 @@ public final class CostHarness {
                 for (int h : byPhase) {
                     long t = nextTick + WriteUnitsHarness.phase(h, intervalMillis);
                     // Windows that close before this report is sent are delivered first.
-                    while (nextWindow <= t) {
-                        clock.set(nextWindow);
-                        for (int shard = 0; shard < stream.shards(); shard++) {
-                            List<RollupService.IncomingRecord> batch = stream.take(shard);
-                            if (!batch.isEmpty()) {
-                                long s = System.nanoTime();
-                                RollupService.BatchOutcome out = rollup.apply(batch);
-                                rollupCalls.add(s);
-                                pointsApplied += out.pointsApplied();
-                            }
-                        }
-                        nextWindow += windowMillis;
+                    for (Mapping m : mappings) {
+                        m.deliverDue(stream, clock, t);
                     }
                     clock.set(t);
                     long s = System.nanoTime();
@@ -260,13 +356,18 @@ public final class CostHarness {
                     if (!r.rejected().isEmpty()) {
                         throw new IllegalStateException("the simulated report was refused: " + r.rejected());
                     }
+                    for (Mapping m : mappings) {
+                        m.deliverFull(stream, clock, t);
+                    }
                 }
                 nextTick += intervalMillis;
             }
         }
-        if (pointsApplied != points) {
-            throw new IllegalStateException("expected " + points + " points rolled up, got " + pointsApplied);
+        if (pointsApplied[0] != points || pointsArchived[0] != points) {
+            throw new IllegalStateException("expected " + points + " points rolled up and archived, got "
+                    + pointsApplied[0] + " and " + pointsArchived[0]);
         }
+        Invocations rollupCalls = rollupMapping.calls;
         long compactorRunsDuringIngest = o.hours() * 60L;
 
         System.out.printf(Locale.ROOT, "%n== Counts (%,d points, %d h of reports; wall %.0f s) ==%n", points,
@@ -277,8 +378,13 @@ public final class CostHarness {
                         + "%,d KB billed on-demand (1 KB-rounded), %,d PUT payload units (25 KB)%n",
                 kinesis.calls, kinesis.records, kinesis.bytes, (double) kinesis.bytes / kinesis.records,
                 kinesis.kbRounded, kinesis.payloadUnits);
-        System.out.printf(Locale.ROOT, "rollup Lambda invocations: %,d (%.0f ms each here, DynamoDB Local in-process)%n",
-                rollupCalls.count, rollupCalls.meanMillis());
+        System.out.printf(Locale.ROOT, "rollup Lambda invocations: %,d (%.0f ms each here, DynamoDB Local in-process), "
+                        + "%.0f records each, %,d of them full batches (%,d records)%n", rollupCalls.count,
+                rollupCalls.meanMillis(), (double) rollupMapping.records / rollupCalls.count, rollupMapping.fullBatches,
+                o.batchSize());
+        System.out.printf(Locale.ROOT, "archive Lambda invocations: %,d (%.0f ms each here), %.0f records each%n",
+                archiveMapping.calls.count, archiveMapping.calls.meanMillis(),
+                (double) archiveMapping.records / archiveMapping.calls.count);
         System.out.printf(Locale.ROOT, "compactor invocations: %,d in %d min of reports + tail; %d compacted hours "
                         + "(%,d hour-slab writes, %.1f s each here); the idle runs %.1f ms each here%n",
                 compactorCalls.count, compactorRunsDuringIngest, hoursCompacted, compactorSlabWrites,
@@ -309,6 +415,21 @@ public final class CostHarness {
                 allR * 1000 / points);
         System.out.println("(CapacityMeter computes units for PutItem, BatchWriteItem, BatchGetItem and Query; the "
                 + "state table's UpdateItem/DeleteItem/GetItem count as reported.)");
+
+        System.out.println();
+        System.out.println("== S3 archive ==");
+        System.out.printf(Locale.ROOT, "requests: %,d PUT (%,d bytes sent), %,d GET (%,d bytes read), %,d LIST, %,d DELETE"
+                        + "; %d archive hours compacted%n", s3.puts, s3.putBytes, s3.gets, s3.getBytes, s3.lists,
+                s3.deletes, archiveHoursCompacted);
+        System.out.printf(Locale.ROOT, "per 1,000 points: %.3f PUT, %.3f GET, %.3f LIST%n", s3.puts * 1000.0 / points,
+                s3.gets * 1000.0 / points, s3.lists * 1000.0 / points);
+        long archivedBytes = 0;
+        for (Map.Entry<String, long[]> e : s3.storedByKind().entrySet()) {
+            archivedBytes += e.getValue()[1];
+            System.out.printf(Locale.ROOT, "stored %s: %,d objects, %,d bytes%n", e.getKey(), e.getValue()[0],
+                    e.getValue()[1]);
+        }
+        System.out.printf(Locale.ROOT, "archive: %.2f bytes per point stored%n", (double) archivedBytes / points);
 
         System.out.println();
         System.out.println("== Stored bytes per tier (item bytes + 100 B overhead per item, as DynamoDB bills) ==");

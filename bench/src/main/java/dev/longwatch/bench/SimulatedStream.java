@@ -13,18 +13,30 @@ import java.util.List;
 /**
  * A Kinesis stream in memory for the harness: records go to a shard by the MD5 of their partition key (as
  * Kinesis does, over equal hash-key ranges), get increasing sequence numbers per shard and the clock's time
- * as arrival time, and wait until the simulated event source mapping takes them.
+ * as arrival time, and wait until the simulated event source mapping takes them. Each consumer (event source
+ * mapping) has its own position, as Lambda's mappings of one stream do.
  */
 final class SimulatedStream implements StreamPublisher {
-    private final List<List<RollupService.IncomingRecord>> pending = new ArrayList<>();
+    /** Per consumer, per shard: the records it has not taken yet. */
+    private final List<List<List<RollupService.IncomingRecord>>> pending = new ArrayList<>();
     private final long[] nextSequence;
     private final Clock clock;
 
     SimulatedStream(int shards, Clock clock) {
+        this(shards, 1, clock);
+    }
+
+    SimulatedStream(int shards, int consumers, Clock clock) {
         this.clock = clock;
         this.nextSequence = new long[shards];
+        for (int c = 0; c < consumers; c++) {
+            List<List<RollupService.IncomingRecord>> perShard = new ArrayList<>();
+            for (int i = 0; i < shards; i++) {
+                perShard.add(new ArrayList<>());
+            }
+            pending.add(perShard);
+        }
         for (int i = 0; i < shards; i++) {
-            pending.add(new ArrayList<>());
             nextSequence[i] = 1;
         }
     }
@@ -37,20 +49,38 @@ final class SimulatedStream implements StreamPublisher {
     public void publish(List<OutgoingRecord> records) {
         for (OutgoingRecord r : records) {
             int shard = shardOf(r.partitionKey());
-            pending.get(shard).add(new RollupService.IncomingRecord(shardId(shard),
-                    Workloads.sequenceNumber(nextSequence[shard]++), clock.millis(), r.data()));
+            RollupService.IncomingRecord record = new RollupService.IncomingRecord(shardId(shard),
+                    Workloads.sequenceNumber(nextSequence[shard]++), clock.millis(), r.data());
+            for (List<List<RollupService.IncomingRecord>> consumer : pending) {
+                consumer.get(shard).add(record);
+            }
         }
     }
 
-    /** Everything waiting on one shard, in order; the shard is then empty. */
+    /** Everything waiting on one shard for the first consumer, in order; the shard is then empty for it. */
     List<RollupService.IncomingRecord> take(int shard) {
-        List<RollupService.IncomingRecord> out = pending.get(shard);
-        pending.set(shard, new ArrayList<>());
+        return take(0, shard, Integer.MAX_VALUE);
+    }
+
+    /** At most {@code max} of the oldest records waiting on one shard for {@code consumer}, in order. */
+    List<RollupService.IncomingRecord> take(int consumer, int shard, int max) {
+        List<RollupService.IncomingRecord> waiting = pending.get(consumer).get(shard);
+        if (waiting.size() <= max) {
+            pending.get(consumer).set(shard, new ArrayList<>());
+            return waiting;
+        }
+        List<RollupService.IncomingRecord> out = new ArrayList<>(waiting.subList(0, max));
+        pending.get(consumer).set(shard, new ArrayList<>(waiting.subList(max, waiting.size())));
         return out;
     }
 
+    /** Records waiting on one shard for {@code consumer}. */
+    int waiting(int consumer, int shard) {
+        return pending.get(consumer).get(shard).size();
+    }
+
     boolean isEmpty() {
-        return pending.stream().allMatch(List::isEmpty);
+        return pending.stream().allMatch(c -> c.stream().allMatch(List::isEmpty));
     }
 
     private int shardOf(String partitionKey) {
