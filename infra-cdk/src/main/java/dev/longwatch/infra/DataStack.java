@@ -1,5 +1,6 @@
 package dev.longwatch.infra;
 
+import dev.longwatch.infra.construct.ArchiveBucket;
 import dev.longwatch.infra.construct.EventStream;
 import dev.longwatch.infra.construct.LongwatchTables;
 import dev.longwatch.infra.construct.TableSet;
@@ -10,12 +11,13 @@ import software.amazon.awscdk.services.kinesis.Stream;
 import software.constructs.Construct;
 
 /**
- * What holds data: the DynamoDB tables and the Kinesis stream. Kept apart from the functions so that
+ * What holds data: the DynamoDB tables, the Kinesis stream and the S3 archive bucket. Kept apart from the functions so that
  * redeploying or even deleting the compute stacks never touches stored data.
  */
 public final class DataStack extends Stack {
     private final TableSet tables;
     private final Stream stream;
+    private final ArchiveBucket archive;
 
     public DataStack(Construct scope, String id, StackProps stackProps, LongwatchConfig config) {
         super(scope, id, stackProps);
@@ -30,6 +32,10 @@ public final class DataStack extends Stack {
         CfnOutput.Builder.create(this, "ApiKeysTableName").value(tables.apiKeys().getTableName())
                 .description("API keys by SHA-256 hash; infra-cdk/create-api-key writes to it")
                 .build();
+        this.archive = new ArchiveBucket(this, "Archive", new ArchiveBucket.Props(config.production()));
+        CfnOutput.Builder.create(this, "ArchiveBucketName").value(archive.bucket().getBucketName())
+                .description("Raw points in S3 (docs/operations.md#archive, api-spec/archive-block-format.md)")
+                .build();
     }
 
     public TableSet tables() {
@@ -38,5 +44,9 @@ public final class DataStack extends Stack {
 
     public Stream stream() {
         return stream;
+    }
+
+    public ArchiveBucket archive() {
+        return archive;
     }
 }

@@ -1,5 +1,6 @@
 package dev.longwatch.infra;
 
+import dev.longwatch.infra.construct.ArchiveBucket;
 import dev.longwatch.infra.construct.CloudWatchImporter;
 import dev.longwatch.infra.construct.FunctionSettings;
 import dev.longwatch.infra.construct.IngestApi;
@@ -19,12 +20,18 @@ import java.util.Objects;
  */
 public final class IngestStack extends Stack {
 
-    public record Props(LongwatchConfig config, TableSet tables, IStream stream, FunctionSettings functions) {
+    /** {@code archive} may be null: raw-resolution queries then answer 400. */
+    public record Props(LongwatchConfig config, TableSet tables, IStream stream, FunctionSettings functions,
+                        ArchiveBucket archive) {
         public Props {
             Objects.requireNonNull(config, "config");
             Objects.requireNonNull(tables, "tables");
             Objects.requireNonNull(stream, "stream");
             Objects.requireNonNull(functions, "functions");
+        }
+
+        public Props(LongwatchConfig config, TableSet tables, IStream stream, FunctionSettings functions) {
+            this(config, tables, stream, functions, null);
         }
     }
 
@@ -35,6 +42,11 @@ public final class IngestStack extends Stack {
         super(scope, id, stackProps);
         this.api = new IngestApi(this, "TenantApi", new IngestApi.Props(props.tables(), props.stream(),
                 props.functions(), props.config().rollupRetention(), props.config().apiRateLimit(), props.config().apiBurstLimit()));
+        if (props.archive() != null) {
+            // Raw-resolution queries (resolution=raw, steps below a minute) read the archive: list and get only.
+            props.archive().environment().forEach((k, v) -> api.query().function().addEnvironment(k, v));
+            props.archive().grantRead(api.query());
+        }
         this.importer = new CloudWatchImporter(this, "CloudWatchImport", new CloudWatchImporter.Props(props.tables(),
                 props.stream(), props.functions(), props.config().cloudWatchImports(),
                 Duration.minutes(props.config().cloudWatchImportMinutes())));

@@ -32,9 +32,12 @@ public record LongwatchConfig(
         int dayRetentionDays,
         Optional<String> cloudWatchImports,
         int cloudWatchImportMinutes,
-        String functionsJar) {
+        String functionsJar,
+        int archiveBatchingWindowSeconds) {
 
     public static final String DEFAULT_FUNCTIONS_JAR = "../functions/target/longwatch-functions.jar";
+    /** The rollup mapping's default batching window: Lambda's maximum, for the fewest DynamoDB writes. */
+    public static final int DEFAULT_ROLLUP_WINDOW_SECONDS = 300;
     private static final Pattern STAGE = Pattern.compile("[a-z][a-z0-9-]{0,19}");
     /** 100 years: DynamoDB TTL takes any epoch second, but a longer "retention" is a typo. */
     private static final int MAX_RETENTION_DAYS = 36_500;
@@ -71,6 +74,7 @@ public record LongwatchConfig(
             }
         });
         check("batchingWindowSeconds", batchingWindowSeconds, 0, 300, "seconds (Lambda's limit)");
+        check("archiveBatchingWindowSeconds", archiveBatchingWindowSeconds, 0, 300, "seconds (Lambda's limit)");
         check("rollupBatchSize", rollupBatchSize, 1, 10_000, "records (Lambda's limit for Kinesis)");
         check("rollupRetryAttempts", rollupRetryAttempts, 0, 10_000, "retries of a failing batch");
         check("rollupMaxRecordAgeHours", rollupMaxRecordAgeHours, 1, Math.min(168, streamRetentionHours),
@@ -108,8 +112,11 @@ public record LongwatchConfig(
     /** The defaults, as an operator gets them with no context at all. */
     public static LongwatchConfig defaults() {
         // Retention: the functions' own defaults (Retention.DEFAULTS), longer than CloudWatch keeps each.
-        return new LongwatchConfig("dev", 0, 24, Optional.empty(), 60, 10_000, 10, 6, 30, 500, 1000, 10,
-                30, 1827, 3653, Optional.empty(), 15, DEFAULT_FUNCTIONS_JAR);
+        // Batching: the rollup mapping gathers up to 300 s (Lambda's maximum), since each batch costs about one
+        // DynamoDB write per series (docs/cost.md); minute rollups are then up to ~5 minutes behind (alerting:
+        // docs/cost.md#freshness). The archive mapping gathers 60 s: S3 bills per object, not per byte written.
+        return new LongwatchConfig("dev", 0, 24, Optional.empty(), DEFAULT_ROLLUP_WINDOW_SECONDS, 10_000, 10, 6, 30,
+                500, 1000, 10, 30, 1827, 3653, Optional.empty(), 15, DEFAULT_FUNCTIONS_JAR, 60);
     }
 
     public static LongwatchConfig fromContext(Node node) {
@@ -133,7 +140,8 @@ public record LongwatchConfig(
                 integer(node, "dayRetentionDays", d.dayRetentionDays()),
                 json(node, "cloudWatchImports"),
                 integer(node, "cloudWatchImportMinutes", d.cloudWatchImportMinutes()),
-                string(node, "functionsJar", d.functionsJar()));
+                string(node, "functionsJar", d.functionsJar()),
+                integer(node, "archiveBatchingWindowSeconds", d.archiveBatchingWindowSeconds()));
     }
 
     /** Production keeps its data: tables and logs are retained and protected from deletion. */

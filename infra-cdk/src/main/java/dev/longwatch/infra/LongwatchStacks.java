@@ -32,13 +32,13 @@ public record LongwatchStacks(LongwatchConfig config, DataStack data, IngestStac
         CrossStackReferences.of(app).consume(ReferenceStrength.STRONG);
 
         DataStack data = new DataStack(app, prefix + "Data",
-                props(config, "Longwatch " + config.stage() + ": DynamoDB tables and the Kinesis stream"), config);
+                props(config, "Longwatch " + config.stage() + ": DynamoDB tables, the Kinesis stream and the S3 archive"), config);
         IngestStack ingest = new IngestStack(app, prefix + "Ingest",
                 props(config, "Longwatch " + config.stage() + ": tenant API, ingest, query, metric streams, CloudWatch import"),
-                new IngestStack.Props(config, data.tables(), data.stream(), functions));
+                new IngestStack.Props(config, data.tables(), data.stream(), functions, data.archive()));
         RollupStack rollup = new RollupStack(app, prefix + "Rollup",
-                props(config, "Longwatch " + config.stage() + ": the stream's rollup consumer and the compactor"),
-                new RollupStack.Props(config, data.tables(), data.stream(), functions));
+                props(config, "Longwatch " + config.stage() + ": the stream's rollup and archive consumers and the compactor"),
+                new RollupStack.Props(config, data.tables(), data.stream(), functions, data.archive()));
         // The query function reads the compactor's progress: it must never run with the state table while no
         // compactor builds the hours and days it then waits for, so the compactor (and the rollup function
         // that starts a tenant's progress) deploy first.
@@ -49,7 +49,7 @@ public record LongwatchStacks(LongwatchConfig config, DataStack data, IngestStac
                         ingest.importer(),
                         List.of(ingest.api().ingest(), ingest.api().query(), ingest.api().metricStream(),
                                 ingest.importer().function(), rollup.rollup().function(),
-                                rollup.compactor().function())));
+                                rollup.compactor().function(), rollup.archive().function())));
         return new LongwatchStacks(config, data, ingest, rollup, observability);
     }
 

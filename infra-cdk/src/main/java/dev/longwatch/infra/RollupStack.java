@@ -1,5 +1,7 @@
 package dev.longwatch.infra;
 
+import dev.longwatch.infra.construct.ArchiveBucket;
+import dev.longwatch.infra.construct.ArchiveConsumer;
 import dev.longwatch.infra.construct.FunctionSettings;
 import dev.longwatch.infra.construct.RollupConsumer;
 import dev.longwatch.infra.construct.ScheduledCompactor;
@@ -15,22 +17,25 @@ import java.util.Objects;
 
 /**
  * What builds the rollups: the stream's rollup consumer and the compactor that turns minutes into hours and
- * days. They deploy together because the rollup function's recompute requests are for the compactor (the S3
- * archive writer belongs here too when it exists).
+ * days, and the archive consumer that writes raw points to S3 (the compactor also merges the archive's blocks).
+ * They deploy together because the rollup function's recompute requests are for the compactor.
  */
 public final class RollupStack extends Stack {
 
-    public record Props(LongwatchConfig config, TableSet tables, IStream stream, FunctionSettings functions) {
+    public record Props(LongwatchConfig config, TableSet tables, IStream stream, FunctionSettings functions,
+                        ArchiveBucket archive) {
         public Props {
             Objects.requireNonNull(config, "config");
             Objects.requireNonNull(tables, "tables");
             Objects.requireNonNull(stream, "stream");
             Objects.requireNonNull(functions, "functions");
+            Objects.requireNonNull(archive, "archive");
         }
     }
 
     private final RollupConsumer rollup;
     private final ScheduledCompactor compactor;
+    private final ArchiveConsumer archive;
 
     public RollupStack(Construct scope, String id, StackProps stackProps, Props props) {
         super(scope, id, stackProps);
@@ -42,9 +47,15 @@ public final class RollupStack extends Stack {
                 .description("Shard ranges the rollup consumer gave up on (see infra-cdk/README.md)")
                 .build();
         this.compactor = new ScheduledCompactor(this, "Compaction", new ScheduledCompactor.Props(props.tables(),
-                props.functions(), c.rollupRetention()));
+                props.functions(), c.rollupRetention(), props.archive()));
         CfnOutput.Builder.create(this, "CompactorDeadLetterQueueUrl").value(compactor.deadLetters().getQueueUrl())
                 .description("Compactor ticks EventBridge Scheduler could not deliver (see infra-cdk/README.md)")
+                .build();
+        this.archive = new ArchiveConsumer(this, "Archive", new ArchiveConsumer.Props(props.archive(), props.stream(),
+                props.functions(), Duration.seconds(c.archiveBatchingWindowSeconds()), c.rollupBatchSize(),
+                c.rollupRetryAttempts(), Duration.hours(c.rollupMaxRecordAgeHours())));
+        CfnOutput.Builder.create(this, "ArchiveOnFailureQueueUrl").value(archive.onFailureQueue().getQueueUrl())
+                .description("Shard ranges the archive consumer gave up on (replay them like the rollup's)")
                 .build();
     }
 
@@ -54,5 +65,9 @@ public final class RollupStack extends Stack {
 
     public ScheduledCompactor compactor() {
         return compactor;
+    }
+
+    public ArchiveConsumer archive() {
+        return archive;
     }
 }

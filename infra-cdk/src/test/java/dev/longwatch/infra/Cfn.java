@@ -44,6 +44,16 @@ final class Cfn {
         return all.values().iterator().next();
     }
 
+    /** The one event source mapping whose target names the given logical id (a function's alias). */
+    static Map<String, Object> mappingTo(Template t, String aliasLogicalId) {
+        List<Map<String, Object>> found = resources(t, "AWS::Lambda::EventSourceMapping").values().stream()
+                .map(Cfn::properties).filter(p -> json(p.get("FunctionName")).contains(aliasLogicalId)).toList();
+        if (found.size() != 1) {
+            throw new AssertionError("expected one event source mapping to " + aliasLogicalId + ", found " + found);
+        }
+        return found.get(0);
+    }
+
     /** The allow statements of every policy attached to the role with this logical id. */
     @SuppressWarnings("unchecked")
     static List<Grant> grantsOf(Template t, String roleLogicalId) {

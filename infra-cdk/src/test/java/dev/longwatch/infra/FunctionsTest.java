@@ -31,13 +31,14 @@ class FunctionsTest {
     private static List<LongwatchFunction> all(Installation i) {
         return List.of(i.stacks.ingest().api().ingest(), i.stacks.ingest().api().query(),
                 i.stacks.ingest().api().metricStream(), i.stacks.ingest().importer().function(),
-                i.stacks.rollup().rollup().function(), i.stacks.rollup().compactor().function());
+                i.stacks.rollup().rollup().function(), i.stacks.rollup().compactor().function(),
+                i.stacks.rollup().archive().function());
     }
 
     @Test
     void functionsRunJava21OnArm64WithSnapStart() {
         List<Map<String, Object>> fns = functions(Installation.defaults());
-        assertEquals(6, fns.size());
+        assertEquals(7, fns.size());
         for (Map<String, Object> f : fns) {
             assertEquals("java21", f.get("Runtime"), f.get("Handler").toString());
             assertEquals(List.of("arm64"), f.get("Architectures"));
@@ -50,9 +51,12 @@ class FunctionsTest {
         Installation i = Installation.defaults();
         // SnapStart only restores published versions: anything invoking $LATEST would cold-start in full.
         String rollupAlias = Installation.logicalId(i.stacks.rollup().rollup().function().alias());
-        Map<String, Object> mapping = Cfn.properties(Cfn.onlyResource(i.rollup(), "AWS::Lambda::EventSourceMapping"));
+        Map<String, Object> mapping = Cfn.mappingTo(i.rollup(), rollupAlias);
         String target = Cfn.json(mapping.get("FunctionName"));
         assertTrue(target.contains(rollupAlias) && target.contains(":" + LongwatchFunction.ALIAS), target);
+        String archiveAlias = Installation.logicalId(i.stacks.rollup().archive().function().alias());
+        String archived = Cfn.json(Cfn.mappingTo(i.rollup(), archiveAlias).get("FunctionName"));
+        assertTrue(archived.contains(":" + LongwatchFunction.ALIAS), archived);
 
         String ingestAlias = Installation.logicalId(i.stacks.ingest().api().ingest().alias());
         String queryAlias = Installation.logicalId(i.stacks.ingest().api().query().alias());
@@ -124,7 +128,7 @@ class FunctionsTest {
         assertEquals(Set.of("LONGWATCH_API_KEYS_TABLE", "LONGWATCH_STREAM_NAME"), ingest.keySet());
         assertEquals(Set.of("LONGWATCH_ROLLUPS_TABLE", "LONGWATCH_SERIES_TABLE", "LONGWATCH_EVENTS_TABLE",
                 "LONGWATCH_API_KEYS_TABLE", "LONGWATCH_STATE_TABLE", "LONGWATCH_RETENTION_MINUTE_DAYS",
-                "LONGWATCH_RETENTION_HOUR_DAYS", "LONGWATCH_RETENTION_DAY_DAYS"),
+                "LONGWATCH_RETENTION_HOUR_DAYS", "LONGWATCH_RETENTION_DAY_DAYS", "LONGWATCH_ARCHIVE_BUCKET"),
                 environment(i, i.stacks.ingest().api().query()).keySet());
         Map<String, Object> rollup = environment(i, i.stacks.rollup().rollup().function());
         assertEquals(Set.of("LONGWATCH_ROLLUPS_TABLE", "LONGWATCH_SERIES_TABLE", "LONGWATCH_EVENTS_TABLE",
@@ -132,8 +136,10 @@ class FunctionsTest {
                 "LONGWATCH_RETENTION_DAY_DAYS"), rollup.keySet());
         Map<String, Object> compactor = environment(i, i.stacks.rollup().compactor().function());
         assertEquals(Set.of("LONGWATCH_ROLLUPS_TABLE", "LONGWATCH_SERIES_TABLE", "LONGWATCH_STATE_TABLE",
-                "LONGWATCH_RETENTION_MINUTE_DAYS", "LONGWATCH_RETENTION_HOUR_DAYS", "LONGWATCH_RETENTION_DAY_DAYS"),
-                compactor.keySet());
+                "LONGWATCH_RETENTION_MINUTE_DAYS", "LONGWATCH_RETENTION_HOUR_DAYS", "LONGWATCH_RETENTION_DAY_DAYS",
+                "LONGWATCH_ARCHIVE_BUCKET"), compactor.keySet());
+        assertEquals(Set.of("LONGWATCH_ARCHIVE_BUCKET"),
+                environment(i, i.stacks.rollup().archive().function()).keySet(), "the archive function uses no table");
         assertTrue(Cfn.json(compactor.get("LONGWATCH_STATE_TABLE")).contains(Installation.logicalId(t.state())));
         assertTrue(Cfn.json(rollup.get("LONGWATCH_STATE_TABLE")).contains(Installation.logicalId(t.state())));
         // Each variable names the right resource of the data stack.

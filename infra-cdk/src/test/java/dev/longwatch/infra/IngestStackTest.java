@@ -106,8 +106,11 @@ class IngestStackTest {
         assertEquals(Set.of(), Cfn.actionsOn(grants, Installation.logicalId(i.stacks.data().stream())));
         // QueryService reads only the tenant's compaction progress (DynamoDbCompactionStateStore.progress).
         assertEquals(Set.of("dynamodb:GetItem"), Cfn.actionsOn(grants, Installation.logicalId(tables.state())));
-        assertEquals(Set.of("dynamodb:Query", "dynamodb:GetItem", "logs:CreateLogStream", "logs:PutLogEvents"),
-                Cfn.allActions(grants));
+        // Raw-resolution queries list and read the archive, never write it.
+        assertEquals(Set.of("s3:ListBucket", "s3:GetObject"),
+                Cfn.actionsOn(grants, Installation.logicalId(i.stacks.data().archive().bucket())));
+        assertEquals(Set.of("dynamodb:Query", "dynamodb:GetItem", "logs:CreateLogStream", "logs:PutLogEvents",
+                "s3:ListBucket", "s3:GetObject"), Cfn.allActions(grants));
     }
 
     @Test

@@ -31,6 +31,7 @@ final class Installation {
             Map.entry("streamRetentionHours", 48),
             Map.entry("alarmEmail", "ops@example.com"),
             Map.entry("batchingWindowSeconds", "30"),
+            Map.entry("archiveBatchingWindowSeconds", "120"),
             Map.entry("rollupBatchSize", 2000),
             Map.entry("rollupRetryAttempts", 5),
             Map.entry("rollupMaxRecordAgeHours", 12),

@@ -151,7 +151,10 @@ class ScheduledCompactorTest {
         assertEquals(Set.of(), Cfn.actionsOn(grants, Installation.logicalId(tables.events())));
         assertEquals(Set.of(), Cfn.actionsOn(grants, Installation.logicalId(tables.apiKeys())));
         assertEquals(Set.of(), Cfn.actionsOn(grants, Installation.logicalId(i.stacks.data().stream())));
-        assertTrue(Cfn.allActions(grants).stream().allMatch(a -> a.startsWith("dynamodb:") || a.startsWith("logs:")),
-                Cfn.allActions(grants).toString());
+        // The archive's blocks (ArchiveCompactor): list, read, conditional write and delete; nothing else in S3.
+        assertEquals(Set.of("s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject"),
+                Cfn.actionsOn(grants, Installation.logicalId(i.stacks.data().archive().bucket())));
+        assertTrue(Cfn.allActions(grants).stream().allMatch(a -> a.startsWith("dynamodb:") || a.startsWith("logs:")
+                        || a.startsWith("s3:")), Cfn.allActions(grants).toString());
     }
 }

@@ -131,12 +131,18 @@ public final class ArchiveReader {
         for (String prefix : store.listPrefixes(ArchiveKeys.RAW)) {
             ArchiveKeys.hourOfRawPrefix(prefix).ifPresent(rawHours::add);
         }
+        // Only the hours the range touches: a query of the last hour must not fetch the whole day's objects.
+        long firstHour = Math.floorDiv(from, ArchiveBlock.HOUR_MILLIS) * ArchiveBlock.HOUR_MILLIS;
         for (long day = firstDay; day < to; day += ArchiveBlock.DAY_MILLIS) {
-            readDay(tenant, day, rawHours.subSet(day, day + ArchiveBlock.DAY_MILLIS), sink);
+            long lo = Math.max(day, firstHour);
+            long hi = Math.min(day + ArchiveBlock.DAY_MILLIS, to);
+            readDay(tenant, day, rawHours.subSet(lo, hi), lo, hi, sink);
         }
     }
 
-    private void readDay(String tenant, long day, SortedSet<Long> rawHours, PartSink sink) {
+    /** Reads one day's parts of the hours starting in [hoursFrom, hoursTo). */
+    private void readDay(String tenant, long day, SortedSet<Long> rawHours, long hoursFrom, long hoursTo,
+                         PartSink sink) {
         // Order matters, as in the compactor: per-batch objects, then hourly, then daily. Whatever a concurrent
         // compaction moves is found in the next place, never lost between them.
         List<String> rawKeys = new ArrayList<>();
@@ -150,7 +156,8 @@ public final class ArchiveReader {
         List<ArchiveBlock> batches = get(rawKeys);
         List<String> hourKeys = new ArrayList<>();
         for (ArchiveStore.Listed l : store.list(ArchiveKeys.hourDayPrefix(day) + tenant + "/")) {
-            if (ArchiveKeys.parseHour(l.key()).isPresent()) {
+            Optional<ArchiveKeys.HourKey> h = ArchiveKeys.parseHour(l.key());
+            if (h.isPresent() && h.get().hourStart() >= hoursFrom && h.get().hourStart() < hoursTo) {
                 hourKeys.add(l.key());
             }
         }

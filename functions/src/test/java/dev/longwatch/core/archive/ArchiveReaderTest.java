@@ -198,4 +198,53 @@ class ArchiveReaderTest {
         }
         assertEquals(0, reader.read(GAUGE, DAY + 5 * H, DAY + 6 * H).size());
     }
+
+    @Test
+    void aReadFetchesOnlyTheObjectsOfTheHoursItsRangeTouches() {
+        // Hours 2 and 3 compacted into hourly blocks, hour 5 still in per-batch objects.
+        feedBoth(List.of(record(S0, GAUGE, DAY + 2 * H, 20)));
+        feedBoth(List.of(record(S0, GAUGE, DAY + 3 * H, 20)));
+        clock.set(Instant.ofEpochMilli(DAY + 4 * H + 11 * 60_000));
+        assertEquals(2, compactor.run(clock, Duration.ofMinutes(1)).hoursCompacted());
+        feedBoth(List.of(record(S0, GAUGE, DAY + 5 * H, 20)));
+        List<String> fetched = java.util.Collections.synchronizedList(new ArrayList<>());
+        ArchiveReader watched = new ArchiveReader(new ArchiveStore() {
+            public java.util.Optional<Stored> get(String key) {
+                fetched.add(key);
+                return s3.get(key);
+            }
+
+            public String put(String key, byte[] bytes) {
+                throw new AssertionError("a reader never writes");
+            }
+
+            public boolean putIfUnchanged(String key, byte[] bytes, String expectedEtag) {
+                throw new AssertionError("a reader never writes");
+            }
+
+            public List<Listed> list(String prefix) {
+                return s3.list(prefix);
+            }
+
+            public List<String> listPrefixes(String prefix) {
+                return s3.listPrefixes(prefix);
+            }
+
+            public void delete(String key) {
+                throw new AssertionError("a reader never deletes");
+            }
+
+            public boolean deleteIfUnchanged(String key, String etag) {
+                throw new AssertionError("a reader never deletes");
+            }
+        }, 4);
+
+        Points hour3 = watched.read(GAUGE, DAY + 3 * H, DAY + 4 * H);
+
+        assertEquals(stream.truth("acme", DAY + 3 * H, DAY + 4 * H).get(GAUGE), hour3);
+        // The day's block (none yet) is always asked for; of the hourly and per-batch objects only hour 3's.
+        assertEquals(java.util.Set.of(ArchiveKeys.hour("acme", DAY + 3 * H), ArchiveKeys.day("acme", DAY)),
+                java.util.Set.copyOf(fetched));
+        assertEquals(2, fetched.size());
+    }
 }

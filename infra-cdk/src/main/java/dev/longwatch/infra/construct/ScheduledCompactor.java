@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The compactor: minute rollups into hours, hours into days, recompute requests of late data, every minute
- * from EventBridge Scheduler.
+ * The compactor: minute rollups into hours, hours into days, recompute requests of late data, and (with an
+ * archive bucket) the archive's per-batch objects into hourly and daily blocks, every minute from EventBridge
+ * Scheduler.
  *
  * <p>Each run works within the invocation's remaining time less a margin (the handler reads it from the
  * Lambda context) and saves progress as it goes, so the timeout bounds a run and the next run continues.
@@ -29,11 +30,17 @@ public final class ScheduledCompactor extends Construct {
     /** How often the scheduler invokes the compactor: the dead-man's switch expects this many per period. */
     public static final Duration EVERY = Duration.minutes(1);
 
-    public record Props(TableSet tables, FunctionSettings functions, RollupRetention retention) {
+    /** {@code archive} may be null: then the compactor builds the rollup tiers only. */
+    public record Props(TableSet tables, FunctionSettings functions, RollupRetention retention,
+                        ArchiveBucket archive) {
         public Props {
             Objects.requireNonNull(tables, "tables");
             Objects.requireNonNull(functions, "functions");
             Objects.requireNonNull(retention, "retention");
+        }
+
+        public Props(TableSet tables, FunctionSettings functions, RollupRetention retention) {
+            this(tables, functions, retention, null);
         }
     }
 
@@ -45,12 +52,16 @@ public final class ScheduledCompactor extends Construct {
         TableSet t = props.tables();
         Map<String, String> env = new HashMap<>(t.environmentFor(t.rollups(), t.series(), t.state()));
         env.putAll(props.retention().environment());
+        if (props.archive() != null) {
+            env.putAll(props.archive().environment()); // the handler then also compacts the archive's blocks
+        }
         // 1.5 GB: 16 tenants' slots are merged at once, each from up to 60 minute slabs (DDSketch for
         // distributions), and more memory buys the CPU for it. 2 minutes: a run works for the timeout less 15 s;
         // a run delayed past the next tick overlaps it harmlessly, and a backlog (first deploy, an outage) is
         // worked off in the longer runs.
         this.function = new LongwatchFunction(this, "Compactor", new LongwatchFunction.Props(HANDLER,
-                "Longwatch compactor: minute rollups into hours, hours into days, late-data recomputes", 1536,
+                "Longwatch compactor: minute rollups into hours, hours into days, late-data recomputes, archive blocks",
+                1536,
                 Duration.minutes(2), env, props.functions()));
 
         // Least privilege, exactly what CompactorService calls through the adapters:
@@ -62,6 +73,10 @@ public final class ScheduledCompactor extends Construct {
         // recompute requests read (Query) and completed (DeleteItem). Requests are written by the rollup function.
         t.state().grant(function.alias(), "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
                 "dynamodb:Query", "dynamodb:DeleteItem");
+        // archive (ArchiveCompactor): list, read, conditional write and delete of blocks under v1/.
+        if (props.archive() != null) {
+            props.archive().grantCompact(function);
+        }
 
         this.schedule = new FunctionSchedule(this, "EveryMinute", new FunctionSchedule.Props(function, EVERY,
                 "the Longwatch compactor"));
