@@ -284,7 +284,30 @@ final class AwsWiring {
 
     QueryService queryService() {
         return new QueryService(new DynamoDbSeriesIndex(dynamo(), seriesTable(), metrics), rollupStore(),
-                compactionStateIfDeployed(), retention, clock, 32);
+                compactionStateIfDeployed(), retention, clock, 32, freshTailIfConfigured());
+    }
+
+    /**
+     * With {@code LONGWATCH_FRESH_FROM_ARCHIVE_SECONDS} (the rollup mapping's batching window plus a margin) and
+     * the archive bucket, minute queries read their newest minutes from the archive (QueryService.FreshTail).
+     */
+    QueryService.FreshTail freshTailIfConfigured() {
+        String lag = env.get("LONGWATCH_FRESH_FROM_ARCHIVE_SECONDS");
+        String bucket = env.get("LONGWATCH_ARCHIVE_BUCKET");
+        if (lag == null || lag.isBlank() || bucket == null || bucket.isBlank()) {
+            return null;
+        }
+        long seconds;
+        try {
+            seconds = Long.parseLong(lag.trim());
+        } catch (NumberFormatException e) {
+            seconds = -1;
+        }
+        if (seconds < 1) {
+            throw new IllegalStateException("environment variable LONGWATCH_FRESH_FROM_ARCHIVE_SECONDS must be a "
+                    + "whole number of seconds (at least 1), got \"" + lag + "\"");
+        }
+        return new QueryService.FreshTail(archiveReader(), Duration.ofSeconds(seconds));
     }
 
     CompactorService compactorService() {

@@ -19,6 +19,8 @@ import java.util.Objects;
  * metric streams), and the CloudWatch importer, another producer onto the stream.
  */
 public final class IngestStack extends Stack {
+    /** Seconds back from now from which minute queries read the archive instead of the minute rollups. */
+    public static final String FRESH_FROM_ARCHIVE = "LONGWATCH_FRESH_FROM_ARCHIVE_SECONDS";
 
     /** {@code archive} may be null: raw-resolution queries then answer 400. */
     public record Props(LongwatchConfig config, TableSet tables, IStream stream, FunctionSettings functions,
@@ -46,6 +48,12 @@ public final class IngestStack extends Stack {
             // Raw-resolution queries (resolution=raw, steps below a minute) read the archive: list and get only.
             props.archive().environment().forEach((k, v) -> api.query().function().addEnvironment(k, v));
             props.archive().grantRead(api.query());
+            // With a rollup window longer than a minute, the newest minutes come from the archive (60-s window)
+            // until the rollups have them: the window plus two minutes of delivery and processing.
+            int window = props.config().batchingWindowSeconds();
+            if (window > 60) {
+                api.query().function().addEnvironment(FRESH_FROM_ARCHIVE, Integer.toString(window + 120));
+            }
         }
         this.importer = new CloudWatchImporter(this, "CloudWatchImport", new CloudWatchImporter.Props(props.tables(),
                 props.stream(), props.functions(), props.config().cloudWatchImports(),

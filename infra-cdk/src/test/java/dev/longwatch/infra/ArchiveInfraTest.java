@@ -145,6 +145,16 @@ class ArchiveInfraTest {
     }
 
     @Test
+    void minuteQueriesReadTheMinutesTheRollupWindowStillHoldsFromTheArchive() {
+        // Default rollup window 300 s: the newest 420 s of minutes come from the archive; with a 30-s window
+        // (production test context) the rollups are fresh enough on their own.
+        assertTrue(environment(Installation.defaults().ingest(), Installation.defaults().stacks.ingest().api().query())
+                .contains("\"LONGWATCH_FRESH_FROM_ARCHIVE_SECONDS\":\"420\""));
+        assertFalse(environment(Installation.production().ingest(),
+                Installation.production().stacks.ingest().api().query()).contains("LONGWATCH_FRESH_FROM_ARCHIVE"));
+    }
+
+    @Test
     void theIngestFunctionIsNotToldTheArchive() {
         Installation i = Installation.defaults();
         assertFalse(environment(i.ingest(), i.stacks.ingest().api().ingest()).contains("LONGWATCH_ARCHIVE_BUCKET"));

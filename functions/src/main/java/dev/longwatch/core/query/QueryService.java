@@ -1,6 +1,7 @@
 package dev.longwatch.core.query;
 
 import dev.longwatch.core.Concurrently;
+import dev.longwatch.core.archive.ArchiveReader;
 import dev.longwatch.core.rollup.CompactionProgress;
 import dev.longwatch.core.rollup.CompactionStateStore;
 import dev.longwatch.core.rollup.Retention;
@@ -13,14 +14,17 @@ import dev.longwatch.core.series.SeriesIndex;
 import dev.longwatch.model.Aggregate;
 import dev.longwatch.model.MetricType;
 import dev.longwatch.model.PayloadException;
+import dev.longwatch.model.SeriesKey;
 import dev.longwatch.model.Tags;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -31,6 +35,12 @@ import java.util.TreeMap;
  * has expired (before {@link Retention#floor}); a finer tier is read where the coarser one is not compacted
  * yet (from the tenant's {@link CompactionProgress}). Segment boundaries fall on slot boundaries of both
  * tiers, so no slot is counted twice. The result names the tiers read ({@link QueryResult#tiers()}).
+ *
+ * <p>With a {@link FreshTail}, the minutes the rollup consumer may not have written yet (its batching window
+ * gathers up to 300 s) are read from the archive instead: every minute from {@code now - lag} on comes from
+ * {@link ArchiveReader#aggregate} (the same aggregates, re-derived from the raw points the archive consumer wrote
+ * about a minute ago) and none of them from the minute rollups, so nothing is counted twice. The answer's
+ * {@code tiers} then ends with {@code archive}.
  */
 public final class QueryService {
     /** Points one series of an answer may have. */
@@ -50,6 +60,22 @@ public final class QueryService {
     private final Clock clock;
     private final int readConcurrency;
 
+    /**
+     * Where the newest minutes come from: minutes starting at or after {@code now - lag} (rounded down to the
+     * minute) are read from {@code reader}. {@code lag} must cover the rollup mapping's batching window and
+     * processing, so every older minute is complete in the rollups.
+     */
+    public record FreshTail(ArchiveReader reader, Duration lag) {
+        public FreshTail {
+            if (lag.isNegative() || lag.isZero()) {
+                throw new IllegalArgumentException("lag must be positive, got " + lag);
+            }
+        }
+    }
+
+    /** Null: the minute rollups answer up to now. */
+    private final FreshTail freshTail;
+
     /** One stretch of the range read from one tier: slots starting in [start, end). */
     record Segment(Tier tier, long start, long end) {
     }
@@ -60,6 +86,13 @@ public final class QueryService {
 
     public QueryService(SeriesIndex index, RollupStore store, CompactionStateStore compaction, Retention retention,
                         Clock clock, int readConcurrency) {
+        this(index, store, compaction, retention, clock, readConcurrency, null);
+    }
+
+    /** {@code freshTail} may be null (the minute rollups answer up to now). */
+    public QueryService(SeriesIndex index, RollupStore store, CompactionStateStore compaction, Retention retention,
+                        Clock clock, int readConcurrency, FreshTail freshTail) {
+        this.freshTail = freshTail;
         this.index = index;
         this.store = store;
         this.compaction = compaction;
@@ -191,6 +224,13 @@ public final class QueryService {
                     + MAX_SLAB_READS + " (shorten the range or add filters)");
         }
 
+        // Minutes from here on come from the archive (the rollup consumer may not have written them yet).
+        long freshFrom = Long.MAX_VALUE;
+        if (freshTail != null && !segments.isEmpty() && segments.get(segments.size() - 1).tier() == Tier.MINUTE) {
+            Segment last = segments.get(segments.size() - 1);
+            long from = Tier.MINUTE.slotStart(now - freshTail.lag().toMillis());
+            freshFrom = from < last.end() ? Math.max(from, last.start()) : Long.MAX_VALUE;
+        }
         Map<Tags, TreeMap<Long, Aggregate>> groups = new TreeMap<>(QueryService::compareTags);
         List<List<List<Slab>>> read = readAll(matching, segments);
         for (int i = 0; i < matching.size(); i++) {
@@ -198,6 +238,7 @@ public final class QueryService {
             TreeMap<Long, Aggregate> buckets = groups.computeIfAbsent(group, g -> new TreeMap<>());
             for (int k = 0; k < segments.size(); k++) {
                 Segment seg = segments.get(k);
+                long end = seg.tier() == Tier.MINUTE ? Math.min(seg.end(), freshFrom) : seg.end();
                 for (Slab slab : read.get(i).get(k)) {
                     Aggregate[] slots = slab.merged();
                     for (int j = 0; j < slots.length; j++) {
@@ -205,13 +246,28 @@ public final class QueryService {
                             continue;
                         }
                         long time = slab.key().start() + j * seg.tier().slotMillis();
-                        if (time < seg.start() || time >= seg.end()) {
+                        if (time < seg.start() || time >= end) {
                             continue;
                         }
                         long bucket = Math.floorDiv(time, q.step()) * q.step();
                         buckets.computeIfAbsent(bucket, b -> new Aggregate()).merge(slots[j]);
                     }
                 }
+            }
+        }
+        boolean fresh = freshFrom != Long.MAX_VALUE && !matching.isEmpty();
+        if (fresh) {
+            Map<SeriesKey, Tags> groupOf = new HashMap<>();
+            for (SeriesDescriptor d : matching) {
+                groupOf.put(new SeriesKey(tenant, d.metric(), d.type(), d.tags()), d.tags().select(q.groupBy()));
+            }
+            Map<SeriesKey, SortedMap<Long, Aggregate>> minutes = freshTail.reader().aggregate(tenant, freshFrom,
+                    q.to(), ArchiveReader.Resolution.MINUTE, groupOf::containsKey);
+            for (Map.Entry<SeriesKey, SortedMap<Long, Aggregate>> e : minutes.entrySet()) {
+                TreeMap<Long, Aggregate> buckets = groups.computeIfAbsent(groupOf.get(e.getKey()),
+                        g -> new TreeMap<>());
+                e.getValue().forEach((time, a) -> buckets.computeIfAbsent(Math.floorDiv(time, q.step()) * q.step(),
+                        b -> new Aggregate()).merge(a));
             }
         }
         List<QueryResult.ResultSeries> out = new ArrayList<>();
@@ -230,8 +286,11 @@ public final class QueryService {
             }
             out.add(new QueryResult.ResultSeries(g.getKey().asMap(), times, values));
         }
-        List<String> tiers = segments.stream().map(seg -> seg.tier().wireName()).toList();
-        return new QueryResult(q.metric(), q.agg().wireName(), q.from(), q.to(), q.step(), tiers, out);
+        List<String> tiers = new ArrayList<>(segments.stream().map(seg -> seg.tier().wireName()).toList());
+        if (fresh) {
+            tiers.add(ArchiveQueryService.ARCHIVE);
+        }
+        return new QueryResult(q.metric(), q.agg().wireName(), q.from(), q.to(), q.step(), List.copyOf(tiers), out);
     }
 
     /**
