@@ -60,6 +60,7 @@ final class AwsWiring {
 
     private final Map<String, String> env;
     private final Clock clock = Clock.systemUTC();
+    private ArchiveReader archiveReader;
     private final IngestLimits limits = IngestLimits.DEFAULT;
     private final PlatformMetrics metrics;
     private final TableNames tables;
@@ -278,8 +279,16 @@ final class AwsWiring {
         return clock;
     }
 
-    ArchiveReader archiveReader() {
-        return new ArchiveReader(archiveStore(), 16);
+    /**
+     * One reader per container, shared by raw queries and the fresh tail of minute queries; it keeps the 256
+     * most recently read per-batch and hourly objects decoded, so a query of the last minutes repeated every
+     * minute fetches only the objects written since.
+     */
+    synchronized ArchiveReader archiveReader() {
+        if (archiveReader == null) {
+            archiveReader = new ArchiveReader(archiveStore(), 16, 256);
+        }
+        return archiveReader;
     }
 
     QueryService queryService() {

@@ -44,13 +44,37 @@ public final class ArchiveReader {
 
     private final ArchiveStore store;
     private final int concurrency;
+    /**
+     * Decoded listed objects by key and ETag (null: no cache). A key with the same ETag is the same bytes, so a
+     * hit is always right; a rewritten block (late data) has a new ETag and is fetched again.
+     */
+    private final Map<String, ArchiveBlock> cache;
 
     public ArchiveReader(ArchiveStore store, int concurrency) {
+        this(store, concurrency, 0);
+    }
+
+    /**
+     * @param cachedObjects how many decoded per-batch and hourly objects to keep between reads (least recently
+     *                      used go first); 0 for none. Repeated reads of recent minutes (charts refreshing, an
+     *                      evaluator every minute) then fetch only the objects written since, not every one again.
+     */
+    public ArchiveReader(ArchiveStore store, int concurrency, int cachedObjects) {
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
         }
+        if (cachedObjects < 0) {
+            throw new IllegalArgumentException("cachedObjects must not be negative, got " + cachedObjects);
+        }
         this.store = store;
         this.concurrency = concurrency;
+        this.cache = cachedObjects == 0 ? null : java.util.Collections.synchronizedMap(
+                new LinkedHashMap<>(16, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<String, ArchiveBlock> eldest) {
+                        return size() > cachedObjects;
+                    }
+                });
     }
 
     /** The points of one series with times in [from, to), in stream order. */
@@ -145,23 +169,23 @@ public final class ArchiveReader {
                          PartSink sink) {
         // Order matters, as in the compactor: per-batch objects, then hourly, then daily. Whatever a concurrent
         // compaction moves is found in the next place, never lost between them.
-        List<String> rawKeys = new ArrayList<>();
+        List<ArchiveStore.Listed> rawKeys = new ArrayList<>();
         for (long hour : rawHours) {
             for (ArchiveStore.Listed l : store.list(ArchiveKeys.rawHourPrefix(hour) + tenant + "/")) {
                 if (ArchiveKeys.parseRaw(l.key()).isPresent()) {
-                    rawKeys.add(l.key());
+                    rawKeys.add(l);
                 }
             }
         }
-        List<ArchiveBlock> batches = get(rawKeys);
-        List<String> hourKeys = new ArrayList<>();
+        List<ArchiveBlock> batches = getListed(rawKeys);
+        List<ArchiveStore.Listed> hourKeys = new ArrayList<>();
         for (ArchiveStore.Listed l : store.list(ArchiveKeys.hourDayPrefix(day) + tenant + "/")) {
             Optional<ArchiveKeys.HourKey> h = ArchiveKeys.parseHour(l.key());
             if (h.isPresent() && h.get().hourStart() >= hoursFrom && h.get().hourStart() < hoursTo) {
-                hourKeys.add(l.key());
+                hourKeys.add(l);
             }
         }
-        List<ArchiveBlock> hourlies = get(hourKeys);
+        List<ArchiveBlock> hourlies = getListed(hourKeys);
         List<ArchiveBlock> daily = get(List.of(ArchiveKeys.day(tenant, day)));
 
         Map<Long, List<BlockPart>> byHour = new TreeMap<>();
@@ -186,6 +210,48 @@ public final class ArchiveReader {
         }
         for (List<BlockPart> parts : byHour.values()) {
             parts.forEach(sink::accept);
+        }
+    }
+
+    /** Listed objects, from the cache when the key still has the ETag it was cached with. */
+    private List<ArchiveBlock> getListed(List<ArchiveStore.Listed> listed) {
+        if (cache == null) {
+            return get(listed.stream().map(ArchiveStore.Listed::key).toList());
+        }
+        List<ArchiveBlock> out = new ArrayList<>(listed.size());
+        List<ArchiveStore.Listed> missing = new ArrayList<>();
+        for (ArchiveStore.Listed l : listed) {
+            ArchiveBlock hit = cache.get(l.key() + "@" + l.etag());
+            if (hit != null) {
+                out.add(hit);
+            } else {
+                missing.add(l);
+            }
+        }
+        // Fetched with the ETag they have now: one that changed since the listing is cached under its new ETag
+        // only if it equals the listed one, so a stale pairing is never stored.
+        List<Optional<ArchiveStore.Stored>> fetched = Concurrently.map(missing, concurrency, l -> store.get(l.key()));
+        for (int i = 0; i < missing.size(); i++) {
+            Optional<ArchiveStore.Stored> s = fetched.get(i);
+            if (s.isEmpty()) {
+                continue; // compacted away since the listing: the next place holds its records
+            }
+            ArchiveBlock block = decode(missing.get(i).key(), s.get().bytes());
+            if (s.get().etag() != null && s.get().etag().equals(missing.get(i).etag())) {
+                cache.put(missing.get(i).key() + "@" + missing.get(i).etag(), block);
+            }
+            out.add(block);
+        }
+        return out;
+    }
+
+    private static ArchiveBlock decode(String key, byte[] bytes) {
+        try {
+            return BlockCodec.decode(bytes);
+        } catch (UnsupportedBlockVersionException e) {
+            throw new UnsupportedBlockVersionException(e.version(), BlockCodec.VERSION, key);
+        } catch (CorruptBlockException e) {
+            throw new CorruptBlockException(key + ": " + e.getMessage());
         }
     }
 

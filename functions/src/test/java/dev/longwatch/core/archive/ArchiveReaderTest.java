@@ -208,7 +208,20 @@ class ArchiveReaderTest {
         assertEquals(2, compactor.run(clock, Duration.ofMinutes(1)).hoursCompacted());
         feedBoth(List.of(record(S0, GAUGE, DAY + 5 * H, 20)));
         List<String> fetched = java.util.Collections.synchronizedList(new ArrayList<>());
-        ArchiveReader watched = new ArchiveReader(new ArchiveStore() {
+        ArchiveReader watched = new ArchiveReader(watching(fetched), 4);
+
+        Points hour3 = watched.read(GAUGE, DAY + 3 * H, DAY + 4 * H);
+
+        assertEquals(stream.truth("acme", DAY + 3 * H, DAY + 4 * H).get(GAUGE), hour3);
+        // The day's block (none yet) is always asked for; of the hourly and per-batch objects only hour 3's.
+        assertEquals(java.util.Set.of(ArchiveKeys.hour("acme", DAY + 3 * H), ArchiveKeys.day("acme", DAY)),
+                java.util.Set.copyOf(fetched));
+        assertEquals(2, fetched.size());
+    }
+
+    /** The s3proxy store, noting every GET; a reader never writes or deletes. */
+    ArchiveStore watching(List<String> fetched) {
+        return new ArchiveStore() {
             public java.util.Optional<Stored> get(String key) {
                 fetched.add(key);
                 return s3.get(key);
@@ -237,14 +250,31 @@ class ArchiveReaderTest {
             public boolean deleteIfUnchanged(String key, String etag) {
                 throw new AssertionError("a reader never deletes");
             }
-        }, 4);
+        };
+    }
 
-        Points hour3 = watched.read(GAUGE, DAY + 3 * H, DAY + 4 * H);
+    @Test
+    void aCachingReaderFetchesOnlyObjectsItHasNotReadAndRereadsABlockThatChanged() {
+        feedBoth(List.of(record(S0, GAUGE, DAY + 2 * H, 20)));
+        feedBoth(List.of(record(S0, GAUGE, DAY + 5 * H, 20)));
+        List<String> fetched = java.util.Collections.synchronizedList(new ArrayList<>());
+        ArchiveReader cached = new ArchiveReader(watching(fetched), 4, 16);
+        Points first = cached.read(GAUGE, DAY, DAY + 24 * H);
+        int firstFetches = fetched.size();
 
-        assertEquals(stream.truth("acme", DAY + 3 * H, DAY + 4 * H).get(GAUGE), hour3);
-        // The day's block (none yet) is always asked for; of the hourly and per-batch objects only hour 3's.
-        assertEquals(java.util.Set.of(ArchiveKeys.hour("acme", DAY + 3 * H), ArchiveKeys.day("acme", DAY)),
-                java.util.Set.copyOf(fetched));
-        assertEquals(2, fetched.size());
+        fetched.clear();
+        assertEquals(first, cached.read(GAUGE, DAY, DAY + 24 * H));
+        assertEquals(List.of(ArchiveKeys.day("acme", DAY)), fetched, "only the daily block, which is not listed");
+
+        // Hour 2 is compacted into an hourly block, then late data rewrites that block (a new ETag).
+        clock.set(Instant.ofEpochMilli(DAY + 3 * H + 11 * 60_000));
+        compactor.run(clock, Duration.ofMinutes(1));
+        feedBoth(List.of(record(S1, GAUGE, DAY + 2 * H, 5)));
+        compactor.run(clock, Duration.ofMinutes(1));
+        fetched.clear();
+        Points after = cached.read(GAUGE, DAY, DAY + 24 * H);
+        assertEquals(stream.truth("acme", DAY, DAY + 24 * H).get(GAUGE), after);
+        assertTrue(fetched.contains(ArchiveKeys.hour("acme", DAY + 2 * H)), fetched.toString());
+        assertTrue(firstFetches >= 3, "the first read fetched the per-batch objects and the daily block");
     }
 }
