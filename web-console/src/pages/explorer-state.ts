@@ -122,3 +122,10 @@ export function seriesStats(points: readonly (readonly [number, number | null] |
   }
   return { count, min, max, last };
 }
+
+/** A step in ms as its largest whole unit: 1m, 2h, 1d. */
+export function formatStep(ms: number): string {
+  if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  return `${ms / 60_000}m`;
+}

@@ -4,7 +4,7 @@ import { renderChart, PALETTE, type ChartMarker } from '../ui/chart';
 import type { MetricInfo, QueryResult, StoredEvent } from '../api/types';
 import { AGGS } from '../api/types';
 import {
-  alignSeries, queryParams, seriesLabel, seriesStats, stateFromParams, stateToParams, tagChoice, withTagChoice,
+  alignSeries, formatStep, queryParams, seriesLabel, seriesStats, stateFromParams, stateToParams, tagChoice, withTagChoice,
   type ExplorerState,
 } from './explorer-state';
 import type { Page, PageContext } from './page';
@@ -180,10 +180,4 @@ export function explorerPage(ctx: PageContext): Page {
 
   void init();
   return { el, destroy: () => { seq += 1; chart?.destroy(); } };
-}
-
-export function formatStep(ms: number): string {
-  if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  return `${ms / 60_000}m`;
 }

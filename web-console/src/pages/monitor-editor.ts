@@ -69,7 +69,7 @@ export function monitorEditorPage(ctx: PageContext, id: string | null): Page {
     for (const input of formEl.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
     let first: HTMLElement | null = null;
     for (const p of problems) {
-      const input = formEl.querySelector<HTMLElement>(`[data-field="${CSS.escape(p.field)}"]`);
+      const input = [...formEl.querySelectorAll<HTMLElement>('[data-field]')].find((e) => e.dataset.field === p.field);
       if (!input) continue;
       input.setAttribute('aria-invalid', 'true');
       input.after(h('small', { class: 'field-error', role: 'alert' }, p.reason));
@@ -126,7 +126,8 @@ export function monitorEditorPage(ctx: PageContext, id: string | null): Page {
 }
 
 /** One chart per alert instance: the series, the threshold lines, and the firing periods shaded. */
-export function renderBacktest(container: HTMLElement, result: BacktestResult, rangeEnd: number, charts: { destroy: () => void }[]): void {
+export function renderBacktest(container: HTMLElement, result: BacktestResult, rangeEnd: number, charts: { destroy: () => void }[],
+  draw: typeof renderChart = renderChart): void {
   const instances = result.instances ?? [];
   const firingTotal = instances.reduce((n, i) => n + firingPeriods(i, rangeEnd).length, 0);
   clear(container, h('h2', {}, 'Backtest'),
@@ -147,6 +148,6 @@ export function renderBacktest(container: HTMLElement, result: BacktestResult, r
     const series = [{ label: 'value', values: data.values }];
     if (data.critical) series.push({ label: 'critical', values: data.critical, color: '#D55E00', dash: [6, 4], width: 1.5 } as never);
     if (data.warning) series.push({ label: 'warning', values: data.warning, color: '#E69F00', dash: [3, 3], width: 1.5 } as never);
-    charts.push(renderChart(box, { title: label, xs: data.xs, series, bands, height: 240 }));
+    charts.push(draw(box, { title: label, xs: data.xs, series, bands, height: 240 }));
   }
 }
