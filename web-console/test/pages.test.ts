@@ -181,13 +181,17 @@ describe('monitors', () => {
     document.body.append(page.el);
     page.el.querySelector('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
     await settle();
-    expect(calls).toEqual([]);
+    expect(calls.filter((c) => c !== 'GET /v1/metrics')).toEqual([]);
     expect(page.el.querySelectorAll('[aria-invalid=true]').length).toBeGreaterThan(0);
   });
 
   it('posts the backtest of the edited monitor and says the endpoint is missing on 404', async () => {
     const bodies: unknown[] = [];
-    const { ctx } = ctxWith((_m, _u, body) => { bodies.push(body); return notFound; });
+    const { ctx } = ctxWith((m, _u, body) => {
+      if (m === 'GET') return [200, { metrics: [{ name: 'm', type: 'gauge' }] }];
+      bodies.push(body);
+      return notFound;
+    });
     const page = monitorEditorPage(ctx, null);
     document.body.append(page.el);
     for (const [n, v] of [['name', 'L'], ['metric', 'm'], ['critical', '5']]) {
@@ -213,7 +217,8 @@ describe('monitors', () => {
       drawn.push({ title: spec.title, series: spec.series.map((s) => s.label), bands: spec.bands?.length ?? 0 });
       return { plot: null as never, destroy: () => {} };
     });
-    expect(drawn).toEqual([{ title: 'service:checkout', series: ['value', 'critical', 'warning'], bands: 1 }]);
+    expect(box.querySelector('h3')!.textContent).toBe('service:checkout');
+    expect(drawn).toEqual([{ title: '', series: ['value', 'critical', 'warning'], bands: 1 }]);
     expect(box.querySelector('[data-testid=backtest-summary]')!.textContent).toBe('1 group; would have fired 1 time.');
     expect(box.querySelector('.periods')!.textContent).toContain('firing 1970-01-01 00:02:00Z → 1970-01-01 00:04:00Z');
   });

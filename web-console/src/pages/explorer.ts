@@ -76,7 +76,7 @@ export function explorerPage(ctx: PageContext): Page {
       h('div', { class: 'field checkbox' }, evIn, h('label', { for: evIn.id || (evIn.id = uid()) }, 'Show events')),
       state.metric ? h('fieldset', { class: 'tags' },
         h('legend', {}, 'Tags'),
-        tagRows.length ? h('table', {}, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'key'), h('th', { scope: 'col' }, 'filter'), h('th', { scope: 'col' }, 'group by'))),
+        tagRows.length ? h('table', {}, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'key'), h('th', { scope: 'col' }, 'filter'), h('th', { scope: 'col' }, 'group'))),
           h('tbody', {}, tagRows)) : h('p', { class: 'muted' }, 'This metric has no tags.'),
         state.filters.length ? h('p', { class: 'muted small' }, 'Filters: ', state.filters.map((f) => h('code', { class: 'chip' }, f))) : null)
         : null,
@@ -117,12 +117,16 @@ export function explorerPage(ctx: PageContext): Page {
       draw(result, events);
     } catch (e) {
       if (mine !== seq) return;
-      status.textContent = '';
+      status.textContent = 'The chart below is from the last query that worked.';
+      chartBox.classList.add('stale');
+      details.classList.add('stale');
       errors.replaceChildren(errorBox(e));
     }
   }
 
   function draw(result: QueryResult, events: StoredEvent[]): void {
+    chartBox.classList.remove('stale');
+    details.classList.remove('stale');
     chart?.destroy();
     chart = null;
     chartBox.replaceChildren();

@@ -16,6 +16,9 @@ type TextKey = { [K in keyof ThresholdForm]-?: ThresholdForm[K] extends string ?
 export function monitorEditorPage(ctx: PageContext, id: string | null): Page {
   let form: ThresholdForm = { ...EMPTY_FORM, metric: ctx.params.get('metric') ?? '' };
   const charts: { destroy: () => void }[] = [];
+  const metricList = h('datalist', { id: 'monitor-metrics' });
+  // Suggestions only: the field takes any name, so a failed lookup changes nothing.
+  ctx.api.listMetrics().then((r) => clear(metricList, (r.metrics ?? []).map((m) => h('option', { value: m.name }, m.type)))).catch(() => {});
   const formEl = h('form', { class: 'panel editor', novalidate: true, onsubmit: (e: Event) => { e.preventDefault(); void save(); } });
   const messages = h('div', { class: 'errors', 'aria-live': 'polite' });
   const preview = h('div', { class: 'panel backtest', 'aria-live': 'polite' });
@@ -33,17 +36,10 @@ export function monitorEditorPage(ctx: PageContext, id: string | null): Page {
 
   function renderForm(): void {
     clear(formEl,
-      h('fieldset', {}, h('legend', {}, 'Monitor'),
-        text('name', 'Name', 'name', { required: true, maxlength: 200 }),
-        h('div', { class: 'row' }, choice('severity', 'Severity', 'severity', SEVERITIES), text('priority', 'Priority (1–5)', 'priority', { inputmode: 'numeric' })),
-        text('message', 'Message', 'message', {}, 'Template: {{monitor.name}}, {{value}}, {{group.<key>}}'),
-        text('runbook', 'Runbook URL', 'runbook'),
-        text('owner', 'Owner', 'owner'),
-        text('channels', 'Channels', 'notify.channels', {}, 'Channel ids, comma separated; empty lets the routes decide.'),
-        h('div', { class: 'field checkbox' }, h('input', { type: 'checkbox', id: 'mon-enabled', name: 'enabled', checked: form.enabled,
-          onchange: (e: Event) => { form.enabled = (e.target as HTMLInputElement).checked; } }), h('label', { for: 'mon-enabled' }, 'Enabled'))),
+      text('name', 'Name', 'name', { required: true, maxlength: 200 }),
       h('fieldset', {}, h('legend', {}, 'Query'),
-        text('metric', 'Metric', 'query.metric', { required: true }),
+        text('metric', 'Metric', 'query.metric', { required: true, list: 'monitor-metrics' }),
+        metricList,
         text('filters', 'Filters', 'query.filters', {}, 'As in the explorer: service:checkout, !env:staging'),
         text('groupBy', 'Group by', 'query.groupBy', {}, 'Tag keys, comma separated: one alert per group.'),
         h('div', { class: 'row' }, choice('agg', 'Aggregation', 'query.agg', AGGS), text('window', 'Window', 'query.window'))),
@@ -59,6 +55,14 @@ export function monitorEditorPage(ctx: PageContext, id: string | null): Page {
         h('div', { class: 'row' }, text('pendingFor', 'Pending for', 'evaluation.pendingFor'),
           text('keepFiringFor', 'Keep firing for', 'evaluation.keepFiringFor')),
         choice('noData', 'When there is no data', 'evaluation.noData', NO_DATA_POLICIES)),
+      h('fieldset', {}, h('legend', {}, 'Notification'),
+        h('div', { class: 'row' }, choice('severity', 'Severity', 'severity', SEVERITIES), text('priority', 'Priority (1–5)', 'priority', { inputmode: 'numeric' })),
+        text('message', 'Message', 'message', {}, 'Template: {{monitor.name}}, {{value}}, {{group.<key>}}'),
+        text('runbook', 'Runbook URL', 'runbook'),
+        text('owner', 'Owner', 'owner'),
+        text('channels', 'Channels', 'notify.channels', {}, 'Channel ids, comma separated; empty lets the routes decide.'),
+        h('div', { class: 'field checkbox' }, h('input', { type: 'checkbox', id: 'mon-enabled', name: 'enabled', checked: form.enabled,
+          onchange: (e: Event) => { form.enabled = (e.target as HTMLInputElement).checked; } }), h('label', { for: 'mon-enabled' }, 'Enabled'))),
       h('div', { class: 'actions' },
         h('button', { type: 'button', class: 'secondary', onclick: () => void backtest() }, 'Backtest (last 7 days)'),
         h('button', { type: 'submit' }, id ? 'Save' : 'Create monitor')));
@@ -148,6 +152,6 @@ export function renderBacktest(container: HTMLElement, result: BacktestResult, r
     const series = [{ label: 'value', values: data.values }];
     if (data.critical) series.push({ label: 'critical', values: data.critical, color: '#D55E00', dash: [6, 4], width: 1.5 } as never);
     if (data.warning) series.push({ label: 'warning', values: data.warning, color: '#E69F00', dash: [3, 3], width: 1.5 } as never);
-    charts.push(draw(box, { title: label, xs: data.xs, series, bands, height: 240 }));
+    charts.push(draw(box, { title: '', xs: data.xs, series, bands, height: 240 })); // the h3 names it
   }
 }

@@ -38,12 +38,12 @@ export interface ChartSpec {
 
 /** Vertical event lines on the canvas, with focusable HTML markers over the plot that name each event. */
 function markersPlugin(markers: ChartMarker[]): uPlot.Plugin {
-  let layer: HTMLElement | null = null;
   const els: HTMLElement[] = [];
   return {
     hooks: {
-      ready: (u) => {
-        layer = h('div', { class: 'event-layer' });
+      // Created once the plot's overlay exists (init), positioned on every draw (zoom, resize).
+      init: (u) => {
+        const layer = h('div', { class: 'event-layer' });
         for (const m of markers) {
           const el = h('button', {
             type: 'button', class: 'event-marker', 'data-time': m.time,
@@ -64,7 +64,8 @@ function markersPlugin(markers: ChartMarker[]): uPlot.Plugin {
         ctx.setLineDash([4 * uPlot.pxRatio, 3 * uPlot.pxRatio]);
         markers.forEach((m, i) => {
           const t = m.time / 1000;
-          const el = els[i]!;
+          const el = els[i];
+          if (!el) return;
           if (t < min || t > max) {
             el.hidden = true;
             return;
@@ -110,10 +111,12 @@ function bandsPlugin(bands: Band[]): uPlot.Plugin {
 export function renderChart(container: HTMLElement, spec: ChartSpec): { plot: uPlot; destroy: () => void } {
   const width = Math.max(320, container.clientWidth || 800);
   const opts: uPlot.Options = {
-    title: spec.title,
+    title: spec.title || undefined,
     width,
     height: spec.height ?? 360,
     scales: { x: { time: true } },
+    // Axes in UTC, as every time the console prints.
+    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
     series: [
       { label: 'time', value: (_u, v) => (v == null ? '' : formatTime(v * 1000)) },
       ...spec.series.map((s, i) => ({
