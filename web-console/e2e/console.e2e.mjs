@@ -181,6 +181,26 @@ async function main() {
       assert.equal((await seriesTable(page))['service:checkout'].min, 100);
     });
 
+    await check('dragging across the chart zooms into that range (from/to in the URL, fewer points)', async () => {
+      const over = await page.locator('.chart .u-over').boundingBox();
+      const y = over.y + over.height / 2;
+      await page.mouse.move(over.x + over.width * 0.1, y);
+      await page.mouse.down();
+      await page.mouse.move(over.x + over.width * 0.6, y, { steps: 8 });
+      await page.mouse.up();
+      await page.waitForFunction(() => new URLSearchParams(location.hash.split('?')[1]).get('from')?.includes('T'));
+      const q = new URLSearchParams(new URL(page.url()).hash.split('?')[1]);
+      const from = Date.parse(q.get('from'));
+      const to = Date.parse(q.get('to'));
+      // The minute holding `from` is included; `to` is exclusive.
+      const first = Math.floor((from - start) / MINUTE);
+      const last = Math.ceil((to - start) / MINUTE) - 1;
+      assert.ok(first > 0 && last < N - 1 && last > first, `zoomed to minutes ${first}..${last}`);
+      await page.waitForFunction((n) => document.querySelector('[data-testid=series-table] tr[data-series="service:checkout"] td:nth-child(3)')?.textContent === String(n), last - first + 1);
+      assert.deepEqual((await seriesTable(page))['service:checkout'], { points: last - first + 1, min: 100 + first, max: 100 + last, last: 100 + last });
+      assert.equal(await page.getByLabel('Range').inputValue(), 'custom');
+    });
+
     await check('a query the API refuses shows its error with the field', async () => {
       await page.getByLabel('Step').fill('90s');
       await page.getByLabel('Step').press('Tab');

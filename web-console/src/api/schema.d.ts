@@ -165,7 +165,7 @@ export interface paths {
         };
         /**
          * (local-dev only) The web console.
-         * @description Not part of the API on AWS, where S3 and CloudFront serve the console. local-dev serves the built
+         * @description Not on AWS (S3 and CloudFront serve the console there). local-dev serves the built
          *     console (`web-console/dist`) from the same port as the API: `index.html` here, its files under
          *     `/assets/`. Sign in with an API key; the console calls this API on the same origin.
          */
@@ -187,7 +187,7 @@ export interface paths {
         };
         /**
          * (local-dev only) A file of the web console (script, style sheet).
-         * @description Named by content hash, so cached for a year (`Cache-Control: public, max-age=31536000, immutable`).
+         * @description Not on AWS (CloudFront serves them there). Named by content hash, so cached for a year (`Cache-Control: public, max-age=31536000, immutable`).
          */
         get: operations["consoleAsset"];
         put?: never;

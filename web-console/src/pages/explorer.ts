@@ -80,7 +80,20 @@ export function explorerPage(ctx: PageContext): Page {
           h('tbody', {}, tagRows)) : h('p', { class: 'muted' }, 'This metric has no tags.'),
         state.filters.length ? h('p', { class: 'muted small' }, 'Filters: ', state.filters.map((f) => h('code', { class: 'chip' }, f))) : null)
         : null,
-      h('button', { type: 'button', class: 'secondary', onclick: () => void run() }, 'Refresh'));
+      h('div', { class: 'actions start' },
+        h('button', { type: 'button', class: 'secondary', onclick: () => void run() }, 'Refresh'),
+        h('button', { type: 'button', class: 'secondary', onclick: (e: Event) => void copyLink(e.target as HTMLButtonElement) }, 'Copy link')),
+      h('p', { class: 'hint' }, 'Drag across the chart to zoom into a time range.'));
+  }
+
+  async function copyLink(button: HTMLButtonElement): Promise<void> {
+    try {
+      await navigator.clipboard.writeText(location.href);
+      button.textContent = 'Link copied';
+    } catch {
+      button.textContent = 'Copy the address bar';
+    }
+    setTimeout(() => { button.textContent = 'Copy link'; }, 2000);
   }
 
   async function loadTags(): Promise<void> {
@@ -147,6 +160,7 @@ export function explorerPage(ctx: PageContext): Page {
       chart = renderChart(chartBox, {
         title: `${result.agg}(${result.metric})${state.groupBy.length ? ` by ${state.groupBy.join(', ')}` : ''}`,
         xs, series: labels.map((label, i) => ({ label, values: ys[i]! })), markers,
+        onZoom: (a, b) => update({ from: isoSeconds(Math.floor(a / 1000) * 1000), to: isoSeconds(Math.ceil(b / 1000) * 1000), step: '' }),
       });
     }
     clear(details,
@@ -184,4 +198,9 @@ export function explorerPage(ctx: PageContext): Page {
 
   void init();
   return { el, destroy: () => { seq += 1; chart?.destroy(); } };
+}
+
+/** RFC 3339 in UTC without milliseconds, a time expression the API reads. */
+export function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

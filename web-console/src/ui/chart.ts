@@ -34,6 +34,8 @@ export interface ChartSpec {
   markers?: ChartMarker[];
   bands?: Band[];
   height?: number;
+  /** Called with the time range (epoch ms) a person selects by dragging across the plot. */
+  onZoom?: (fromMs: number, toMs: number) => void;
 }
 
 /** Vertical event lines on the canvas, with focusable HTML markers over the plot that name each event. */
@@ -130,6 +132,17 @@ export function renderChart(container: HTMLElement, spec: ChartSpec): { plot: uP
     ],
     axes: [{}, { size: 60 }],
     legend: { live: true },
+    // With onZoom the caller re-queries the selected range (finer steps); uPlot itself does not rescale.
+    cursor: spec.onZoom ? { drag: { x: true, y: false, setScale: false } } : {},
+    hooks: spec.onZoom ? {
+      setSelect: [(u: uPlot) => {
+        if (u.select.width < 3) return;
+        const from = u.posToVal(u.select.left, 'x') * 1000;
+        const to = u.posToVal(u.select.left + u.select.width, 'x') * 1000;
+        u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+        spec.onZoom!(from, to);
+      }],
+    } : {},
     plugins: [markersPlugin(spec.markers ?? []), bandsPlugin(spec.bands ?? [])],
   };
   const data: uPlot.AlignedData = [spec.xs, ...spec.series.map((s) => s.values)];
