@@ -212,6 +212,15 @@ async function main() {
       await page.screenshot({ path: join(SHOTS, 'explorer-error.png') });
     });
 
+    await check('a key that stops working sends the person back to sign-in with the reason', async () => {
+      // As if the key were revoked while the tab was open: the next load's API calls answer 401.
+      await page.evaluate(() => sessionStorage.setItem('longwatch.apiKey', 'lw_revoked_0000000000000000'));
+      await page.reload();
+      await page.getByRole('heading', { name: 'Sign in to Longwatch' }).waitFor();
+      assert.match(await page.getByRole('alert').textContent(), /401 Unauthorized/);
+      assert.equal(await page.evaluate(() => sessionStorage.getItem('longwatch.apiKey')), null, 'the dead key is forgotten');
+    });
+
     assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
   } finally {
     await browser.close();

@@ -64,9 +64,11 @@ async function start(root: HTMLElement): Promise<void> {
       location.replace(formatHash('/explore'));
       return;
     }
+    let expired = false;
     const api = new ApiClient(base, key, async (input, init) => {
       const res = await fetch(input, init);
-      if (res.status === 401) {
+      if (res.status === 401 && !expired && session.apiKey === key) {
+        expired = true;
         // A key that stopped working (revoked, or a restarted local-dev with a new key): back to sign-in.
         const err = await toApiError(res.clone());
         queueMicrotask(() => { session.signOut(); render(err); });
