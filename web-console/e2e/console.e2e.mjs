@@ -80,6 +80,7 @@ async function waitForSeries(page, count) {
 }
 
 const checks = [];
+const timings = []; // reported, not asserted: speed is not a test
 function check(name, fn) {
   checks.push(name);
   return fn().then(() => console.log(`ok - ${name}`), (e) => { e.message = `${name}: ${e.message}`; throw e; });
@@ -122,8 +123,10 @@ async function main() {
     await check('the ingested metric is listed and its chart plots one combined series', async () => {
       const metric = page.getByLabel('Metric');
       await page.waitForFunction((m) => [...document.querySelectorAll('select[name=metric] option')].some((o) => o.value === m), METRIC);
+      const t0 = performance.now();
       await metric.selectOption(METRIC);
       await waitForSeries(page, 1);
+      timings.push(`chart drawn ${Math.round(performance.now() - t0)} ms after choosing the metric (query + events + uPlot)`);
       const rows = await seriesTable(page);
       // avg over the three series at minute i: (100+i + 200+i + 300+i) / 3 = 200+i
       assert.deepEqual(rows, { [METRIC]: { points: N, min: 200, max: 200 + N - 1, last: 200 + N - 1 } });
@@ -225,6 +228,7 @@ async function main() {
   } finally {
     await browser.close();
   }
+  for (const t of timings) console.log(`timing: ${t}`);
   console.log(`all ${checks.length} checks passed; screenshots in ${SHOTS}`);
 }
 
