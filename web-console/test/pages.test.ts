@@ -6,6 +6,7 @@ import { alertRow, alertsPage, summaryView } from '../src/pages/alerts';
 import { monitorsPage, monitorsTable } from '../src/pages/monitors';
 import { monitorEditorPage, renderBacktest } from '../src/pages/monitor-editor';
 import { auditTable } from '../src/pages/audit';
+import { explorerPage } from '../src/pages/explorer';
 import { signInPage } from '../src/pages/signin';
 import type { PageContext } from '../src/pages/page';
 import type { AlertInstance } from '../src/api/alerting';
@@ -229,5 +230,57 @@ describe('audit log', () => {
     const t = auditTable([{ action: 'ack', by: 'key:ab12', at: 0, target: 'al_1' }, { at: 1000, by: 'ana', action: 'resolve', note: 'fixed' }]);
     expect([...t.querySelectorAll('th')].map((th) => th.textContent)).toEqual(['at', 'by', 'action', 'target', 'note']);
     expect(t.querySelector('td')!.textContent).toBe('1970-01-01 00:00:00Z');
+  });
+});
+
+describe('explorer page', () => {
+  const emptyResult = { metric: 'http.latency', agg: 'avg', from: 0, to: 3_600_000, step: 60_000, tiers: ['minute'], series: [] };
+  function explorer(params: string) {
+    const replaced: string[] = [];
+    const { ctx, calls } = ctxWith((_m, url) => {
+      if (url === '/v1/metrics') return [200, { metrics: [{ name: 'http.latency', type: 'distribution' }] }];
+      if (url.startsWith('/v1/metrics/')) return [200, { metric: 'http.latency', tags: { env: ['prod', 'dev'], service: ['a'] } }];
+      if (url.startsWith('/v1/events')) return [200, { events: [] }];
+      return [200, emptyResult];
+    }, params);
+    ctx.replaceParams = (p) => replaced.push(p.toString());
+    const page = explorerPage(ctx);
+    document.body.append(page.el);
+    return { page, calls, replaced };
+  }
+
+  it('queries with the tag filter and group-by chosen, and writes them into the URL', async () => {
+    const { page, calls, replaced } = explorer('metric=http.latency');
+    await settle(); await settle();
+    const env = page.el.querySelector<HTMLSelectElement>('select[data-tag=env]')!;
+    env.value = '!dev';
+    env.dispatchEvent(new Event('change'));
+    const group = page.el.querySelector<HTMLInputElement>('input[data-group=service]')!;
+    group.checked = true;
+    group.dispatchEvent(new Event('change'));
+    await settle();
+    expect(calls.filter((c) => c.startsWith('GET /v1/query')).pop()).toBe('GET /v1/query?metric=http.latency&agg=avg&from=-1h&to=now&filter=%21env%3Adev&groupBy=service');
+    expect(replaced.pop()).toBe('metric=http.latency&filter=%21env%3Adev&groupBy=service');
+    expect(page.el.textContent).toContain('No data for this query in this range.');
+  });
+
+  it('keeps the keyboard focus on a control after the change it makes', async () => {
+    const { page } = explorer('metric=http.latency');
+    await settle(); await settle();
+    const agg = page.el.querySelector<HTMLSelectElement>('select[name=agg]')!;
+    agg.focus();
+    agg.value = 'p99';
+    agg.dispatchEvent(new Event('change'));
+    expect(document.activeElement?.getAttribute('name')).toBe('agg');
+    expect((document.activeElement as HTMLSelectElement).value).toBe('p99');
+  });
+
+  it('shows the API\'s refusal of a query with its field', async () => {
+    const { ctx } = ctxWith((_m, url) => url.startsWith('/v1/query')
+      ? [400, { status: 400, error: 'Bad Request', field: 'step', reason: 'must be a whole number of minutes' }]
+      : url === '/v1/metrics' ? [200, { metrics: [] }] : [200, { metric: 'm', tags: {}, events: [] }], 'metric=m&step=90s');
+    const page = explorerPage(ctx);
+    await settle(); await settle();
+    expect(page.el.querySelector('[role=alert]')!.textContent).toContain('400 Bad Request — step');
   });
 });

@@ -36,6 +36,13 @@ export function explorerPage(ctx: PageContext): Page {
   }
 
   function renderControls(): void {
+    // The controls are rebuilt on each change: keep the keyboard focus on the control that had it.
+    const focused = controls.contains(document.activeElement) ? document.activeElement?.getAttribute('name') : null;
+    buildControls();
+    if (focused) [...controls.querySelectorAll<HTMLElement>('[name]')].find((e) => e.getAttribute('name') === focused)?.focus();
+  }
+
+  function buildControls(): void {
     const metricSel = select([['', metrics.length ? '— choose a metric —' : '(no metrics yet)'],
       ...metrics.map((m): [string, string] => [m.name, `${m.name} (${m.type})`])], state.metric,
     { name: 'metric', onchange: (e: Event) => { tags = {}; update({ metric: (e.target as HTMLSelectElement).value, filters: [], groupBy: [] }); void loadTags(); } });
