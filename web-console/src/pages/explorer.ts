@@ -164,8 +164,11 @@ export function explorerPage(ctx: PageContext): Page {
       clear(chartBox, h('p', { class: 'empty' }, 'No data for this query in this range.'));
     } else {
       const markers: ChartMarker[] = shown.map((e) => ({ time: e.time, label: e.title, detail: `${e.kind}${Object.keys(e.tags).length ? ` · ${seriesLabel(e.tags, '')}` : ''}` }));
+      const title = `${result.agg}(${result.metric})${state.groupBy.length ? ` by ${state.groupBy.join(', ')}` : ''}`;
+      chartBox.setAttribute('role', 'figure');
+      chartBox.setAttribute('aria-label', `Chart of ${title}: ${result.series.length} series and ${shown.length} events, listed in the tables below`);
       chart = renderChart(chartBox, {
-        title: `${result.agg}(${result.metric})${state.groupBy.length ? ` by ${state.groupBy.join(', ')}` : ''}`,
+        title,
         xs, series: labels.map((label, i) => ({ label, values: ys[i]! })), markers,
         onZoom: (a, b) => update({ from: isoSeconds(Math.floor(a / 1000) * 1000), to: isoSeconds(Math.ceil(b / 1000) * 1000), step: '' }),
       });
