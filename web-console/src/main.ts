@@ -7,7 +7,7 @@ import { signInPage } from './pages/signin';
 import { explorerPage } from './pages/explorer';
 import { monitorsPage } from './pages/monitors';
 import { monitorEditorPage } from './pages/monitor-editor';
-import { alertsPage } from './pages/alerts';
+import { alertDetailPage, alertsPage } from './pages/alerts';
 import { auditPage } from './pages/audit';
 import type { Page, PageContext } from './pages/page';
 
@@ -37,6 +37,8 @@ function pageFor(path: string, ctx: PageContext): Page {
   const edit = /^\/monitors\/([^/]+)$/.exec(path);
   if (edit) return monitorEditorPage(ctx, decodeURIComponent(edit[1]!));
   if (path === '/alerts') return alertsPage(ctx);
+  const alert = /^\/alerts\/([^/]+)$/.exec(path);
+  if (alert) return alertDetailPage(ctx, decodeURIComponent(alert[1]!));
   if (path === '/audit') return auditPage(ctx);
   return { el: h('section', {}, h('h1', { tabindex: '-1' }, 'Not found'), h('p', {}, 'No page here. '), h('a', { href: '#/explore' }, 'Go to the explorer')) };
 }

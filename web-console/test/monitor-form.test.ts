@@ -72,3 +72,16 @@ describe('backtest', () => {
     expect(d).toEqual({ xs: [60, 120], values: [5, 7], critical: [6, 6], warning: null });
   });
 });
+
+describe('a monitor from an explorer chart', () => {
+  it('starts the editor with the chart\'s metric, filters, group-by and aggregation', async () => {
+    const { monitorLink } = await import('../src/pages/explorer');
+    const { formFromQuery } = await import('../src/pages/monitor-form');
+    const link = monitorLink({ metric: 'http.latency', filters: ['service:checkout', '!env:dev'], groupBy: ['region'], agg: 'p99',
+      from: '-7d', to: 'now', step: '1h', events: true });
+    expect(link.startsWith('#/monitors/new?')).toBe(true);
+    const form = formFromQuery(new URLSearchParams(link.split('?')[1]));
+    expect(formToMonitor({ ...form, name: 'x', critical: '1' }).query)
+      .toEqual({ metric: 'http.latency', filters: ['service:checkout', '!env:dev'], groupBy: ['region'], agg: 'p99', window: '5m' });
+  });
+});

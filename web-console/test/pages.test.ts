@@ -284,3 +284,28 @@ describe('explorer page', () => {
     expect(page.el.querySelector('[role=alert]')!.textContent).toContain('400 Bad Request — step');
   });
 });
+
+describe('alert detail', () => {
+  it('shows where the alert stands and its state changes', async () => {
+    const { alertDetailPage } = await import('../src/pages/alerts');
+    const { ctx, calls } = ctxWith(() => [200, { ...firing, acknowledged: { by: 'ana', at: 1_763_700_060_000, note: 'on it' },
+      transitions: [{ from: 'OK', to: 'PENDING', at: 1_763_699_940_000, severity: 'critical', value: 600 },
+        { from: 'PENDING', to: 'FIRING', at: 1_763_700_000_000, severity: 'critical', value: 912.5 }] }]);
+    const page = alertDetailPage(ctx, 'al_1');
+    await settle();
+    expect(calls).toEqual(['GET /v1/alerts/al_1']);
+    const detail = page.el.querySelector('[data-testid=alert-detail]')!;
+    expect(detail.textContent).toContain('by ana at 2025-11-21 04:41:00Z: on it');
+    expect(detail.querySelector('a')!.getAttribute('href')).toBe('#/monitors/mon_1');
+    expect([...detail.querySelectorAll('[data-testid=transitions] tbody tr')].map((r) => r.textContent))
+      .toEqual(['2025-11-21 04:39:00ZOKPENDINGcritical600', '2025-11-21 04:40:00ZPENDINGFIRINGcritical912.50']);
+  });
+
+  it('shows the API\'s 404 for an alert that is gone', async () => {
+    const { alertDetailPage } = await import('../src/pages/alerts');
+    const { ctx } = ctxWith(() => [404, { status: 404, error: 'Not Found', reason: 'no alert al_9' }]);
+    const page = alertDetailPage(ctx, 'al_9');
+    await settle();
+    expect(page.el.querySelector('[role=alert]')!.textContent).toContain('no alert al_9');
+  });
+});

@@ -79,6 +79,11 @@ export interface AlertInstance {
   silenced?: boolean;
 }
 
+/** `GET /v1/alerts/{id}`: the instance with its state changes, oldest first. */
+export interface AlertDetail extends AlertInstance {
+  transitions?: { from?: string; to?: string; at?: string | number; value?: number | null; severity?: string; [other: string]: unknown }[];
+}
+
 export interface AlertFilter {
   state?: string;
   severity?: string;

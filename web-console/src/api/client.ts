@@ -1,6 +1,6 @@
 import type { ApiErrorBody, EventList, EventParams, MetricList, QueryParams, QueryResult, TagList } from './types';
 import type {
-  AlertFilter, AlertInstance, AlertSummary, AuditEntry, BacktestRequest, BacktestResult, FieldError, Monitor,
+  AlertDetail, AlertFilter, AlertInstance, AlertSummary, AuditEntry, BacktestRequest, BacktestResult, FieldError, Monitor,
 } from './alerting';
 
 /**
@@ -144,6 +144,10 @@ export class ApiClient {
 
   async listAlerts(filter: AlertFilter = {}): Promise<AlertInstance[]> {
     return listOf<AlertInstance>(await this.request('GET', `/v1/alerts${queryString({ ...filter })}`), 'alerts');
+  }
+
+  getAlert(id: string): Promise<AlertDetail> {
+    return this.request('GET', `/v1/alerts/${encodeURIComponent(id)}`);
   }
 
   alertSummary(): Promise<AlertSummary> {

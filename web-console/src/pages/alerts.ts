@@ -1,6 +1,6 @@
 import { h, clear, formatNumber, formatTime, select, field } from '../ui/dom';
 import { errorBox, isNotAvailable, notAvailableBox } from '../ui/errors';
-import { ALERT_STATES, SEVERITIES, type AlertInstance, type AlertSummary } from '../api/alerting';
+import { ALERT_STATES, SEVERITIES, type AlertDetail, type AlertInstance, type AlertSummary } from '../api/alerting';
 import { seriesLabel } from './explorer-state';
 import type { Page, PageContext } from './page';
 
@@ -24,7 +24,7 @@ export function alertRow(a: AlertInstance, act: (a: AlertInstance, action: 'ack'
   return h('tr', { 'data-id': a.id, 'data-state': a.state },
     h('td', {}, h('span', { class: `badge state-${a.state}` }, a.state)),
     h('td', {}, h('span', { class: `badge sev-${a.severity}` }, a.severity)),
-    h('td', {}, a.monitorName ?? a.monitorId),
+    h('td', {}, h('a', { href: `#/alerts/${encodeURIComponent(a.id)}` }, a.monitorName ?? a.monitorId)),
     h('td', {}, seriesLabel(a.group ?? {}, '—')),
     h('td', { class: 'num' }, formatNumber(a.value ?? null), a.threshold !== undefined && a.threshold !== null ? ` / ${formatNumber(a.threshold)}` : ''),
     h('td', {}, formatTime(a.since)),
@@ -91,4 +91,36 @@ export function alertsPage(ctx: PageContext): Page {
 
   void load();
   return { el };
+}
+
+/** One alert: where it stands, and every state change it went through. */
+export function alertDetailView(a: AlertDetail): HTMLElement {
+  const rows: [string, Node | string][] = [
+    ['state', h('span', { class: `badge state-${a.state}` }, a.state)],
+    ['severity', h('span', { class: `badge sev-${a.severity}` }, a.severity)],
+    ['monitor', a.monitorId ? h('a', { href: `#/monitors/${encodeURIComponent(a.monitorId)}` }, a.monitorName ?? a.monitorId) : ''],
+    ['group', seriesLabel(a.group ?? {}, '—')],
+    ['value / threshold', `${formatNumber(a.value ?? null)} / ${formatNumber(a.threshold ?? null)}`],
+    ['since', formatTime(a.since)],
+    ['last evaluated', formatTime(a.lastEvaluatedAt)],
+    ['acknowledged', a.acknowledged ? `by ${a.acknowledged.by} at ${formatTime(a.acknowledged.at)}${a.acknowledged.note ? `: ${a.acknowledged.note}` : ''}` : 'no'],
+    ['silenced', a.silenced ? 'yes' : 'no'],
+  ];
+  const transitions = a.transitions ?? [];
+  return h('div', { 'data-testid': 'alert-detail' },
+    h('dl', { class: 'facts' }, rows.map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, v)))),
+    h('h2', {}, 'State changes'),
+    transitions.length ? h('table', { class: 'data', 'data-testid': 'transitions' },
+      h('thead', {}, h('tr', {}, ['at', 'from', 'to', 'severity', 'value'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, transitions.map((t) => h('tr', {},
+        h('td', {}, formatTime(t.at)), h('td', {}, t.from ?? ''), h('td', {}, t.to ?? ''), h('td', {}, t.severity ?? ''),
+        h('td', { class: 'num' }, formatNumber(typeof t.value === 'number' ? t.value : null))))))
+      : h('p', { class: 'muted' }, 'No state changes recorded.'));
+}
+
+export function alertDetailPage(ctx: PageContext, id: string): Page {
+  const body = h('div', { class: 'panel' }, h('p', { class: 'status' }, 'Loading…'));
+  // A 404 here most likely means this alert is gone, so it is shown as the API's error, not "not available".
+  ctx.api.getAlert(id).then((a) => clear(body, alertDetailView(a)), (e: unknown) => clear(body, errorBox(e)));
+  return { el: h('section', {}, h('p', {}, h('a', { href: '#/alerts' }, '← Alerts')), h('h1', { tabindex: '-1' }, 'Alert'), body) };
 }

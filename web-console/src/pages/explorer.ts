@@ -89,7 +89,8 @@ export function explorerPage(ctx: PageContext): Page {
         : null,
       h('div', { class: 'actions start' },
         h('button', { type: 'button', class: 'secondary', onclick: () => void run() }, 'Refresh'),
-        h('button', { type: 'button', class: 'secondary', onclick: (e: Event) => void copyLink(e.target as HTMLButtonElement) }, 'Copy link')),
+        h('button', { type: 'button', class: 'secondary', onclick: (e: Event) => void copyLink(e.target as HTMLButtonElement) }, 'Copy link'),
+        state.metric ? h('a', { class: 'button secondary', href: monitorLink(state) }, 'New monitor') : null),
       h('p', { class: 'hint' }, 'Drag across the chart to zoom into a time range.'));
   }
 
@@ -213,4 +214,14 @@ export function explorerPage(ctx: PageContext): Page {
 /** RFC 3339 in UTC without milliseconds, a time expression the API reads. */
 export function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The monitor editor, pre-filled with this query (metric, filters, group-by, aggregation). */
+export function monitorLink(s: ExplorerState): string {
+  const p = new URLSearchParams();
+  p.set('metric', s.metric);
+  for (const f of s.filters) p.append('filter', f);
+  for (const g of s.groupBy) p.append('groupBy', g);
+  p.set('agg', s.agg);
+  return `#/monitors/new?${p.toString()}`;
 }

@@ -5,7 +5,7 @@ import { ApiError } from '../api/client';
 import { AGGS } from '../api/types';
 import { NO_DATA_POLICIES, SEVERITIES, type BacktestResult } from '../api/alerting';
 import {
-  EMPTY_FORM, backtestChartData, firingPeriods, formToMonitor, monitorToForm, validateForm, type FormProblem, type ThresholdForm,
+  backtestChartData, firingPeriods, formFromQuery, formToMonitor, monitorToForm, validateForm, type FormProblem, type ThresholdForm,
 } from './monitor-form';
 import { seriesLabel } from './explorer-state';
 import type { Page, PageContext } from './page';
@@ -14,7 +14,7 @@ type TextKey = { [K in keyof ThresholdForm]-?: ThresholdForm[K] extends string ?
 
 /** The editor of a threshold monitor, with a backtest preview of when it would have fired. */
 export function monitorEditorPage(ctx: PageContext, id: string | null): Page {
-  let form: ThresholdForm = { ...EMPTY_FORM, metric: ctx.params.get('metric') ?? '' };
+  let form: ThresholdForm = formFromQuery(ctx.params);
   const charts: { destroy: () => void }[] = [];
   const metricList = h('datalist', { id: 'monitor-metrics' });
   // Suggestions only: the field takes any name, so a failed lookup changes nothing.

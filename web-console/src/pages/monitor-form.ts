@@ -176,3 +176,18 @@ export function backtestChartData(instance: BacktestInstance): {
   const line = (v: number | null | undefined) => (v === null || v === undefined ? null : xs.map(() => v));
   return { xs, values: pairs.map((p) => p[1]), critical: line(instance.thresholds?.critical), warning: line(instance.thresholds?.warning) };
 }
+
+/**
+ * A new monitor's form from an explorer query (`#/monitors/new?metric=...&filter=...&groupBy=...&agg=...`), so
+ * a chart becomes a monitor of the same query.
+ */
+export function formFromQuery(p: URLSearchParams): ThresholdForm {
+  const agg = p.get('agg');
+  return {
+    ...EMPTY_FORM,
+    metric: p.get('metric') ?? '',
+    filters: p.getAll('filter').join(', '),
+    groupBy: p.getAll('groupBy').flatMap((g) => g.split(',')).map((g) => g.trim()).filter(Boolean).join(', '),
+    agg: agg || EMPTY_FORM.agg,
+  };
+}
