@@ -55,8 +55,8 @@ async function start(root: HTMLElement): Promise<void> {
     if (!key) {
       clear(root, h('main', { id: 'main' }, signInPage(base, (k) => {
         session.signIn(k);
-        if (parseHash(location.hash).path === '/') location.hash = '#/explore';
-        render();
+        if (parseHash(location.hash).path === '/') location.hash = '#/explore'; // hashchange renders
+        else render();
       }, reason)));
       focusHeading(root);
       return;
