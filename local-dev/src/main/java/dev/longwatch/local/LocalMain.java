@@ -43,6 +43,7 @@ public final class LocalMain {
         System.out.println("""
 
                 Longwatch is running at %s   (data in %s)
+                  web console:        %s/   (sign in with the key below)
                   dev tenant API key: %s
 
                   curl -s -H "Authorization: Bearer %s" -H "Content-Type: application/json" \\
@@ -52,7 +53,7 @@ public final class LocalMain {
                   curl -s -H "Authorization: Bearer %s" "%s/v1/query?metric=demo.temp&from=-1h"
 
                 Ctrl-C stops it; data stays in the data dir.
-                """.formatted(url, options.dataDir().toAbsolutePath(), platform.devApiKey(), platform.devApiKey(),
+                """.formatted(url, options.dataDir().toAbsolutePath(), url, platform.devApiKey(), platform.devApiKey(),
                 url, url, platform.devApiKey(), url));
         stopped.await();
     }

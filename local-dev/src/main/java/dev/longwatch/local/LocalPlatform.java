@@ -87,6 +87,7 @@ public final class LocalPlatform implements AutoCloseable {
     private final KinesisArchiveHandler archiveHandler;
     private final ArchiveCompactor archiveCompactor;
     private final ArchiveReader archiveReader;
+    private final LocalConsole console = LocalConsole.fromClasspath();
 
     private LocalPlatform(LocalOptions options, Clock clock, Supplier<CloudWatchMetricsSource> cloudWatchSource)
             throws Exception {
@@ -147,6 +148,11 @@ public final class LocalPlatform implements AutoCloseable {
     public URI baseUri() {
         return URI.create("http://" + (options.host().equals("0.0.0.0") ? "127.0.0.1" : options.host()) + ":"
                 + http.port());
+    }
+
+    /** Whether this build carries the web console (served at {@code /}). */
+    public boolean consoleAvailable() {
+        return console.available();
     }
 
     public String devApiKey() {
@@ -240,6 +246,10 @@ public final class LocalPlatform implements AutoCloseable {
         Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> cw = cloudWatch.route(method, path);
         if (cw != null) {
             return cw;
+        }
+        Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> consoleFile = console.route(method, path);
+        if (consoleFile != null) {
+            return consoleFile;
         }
         if (path.equals("/health") && get) {
             return e -> LocalHttpServer.json(200, "{\"status\":\"ok\"}");

@@ -1,0 +1,71 @@
+package dev.longwatch.local;
+
+import dev.longwatch.testing.MutableClock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The web console in a real browser against the real platform: this test starts local-dev in-process (the same
+ * handlers, DynamoDB Local, the local stream; a fixed clock) and runs {@code web-console/e2e/console.e2e.mjs},
+ * which ingests through the public API and drives Debian's Chromium with playwright-core: sign-in (a bad key, then
+ * the dev key), the metric list, the plotted values, group-by and filters, the event marker, URL state, an API
+ * error. Screenshots land in {@code local-dev/target/console-e2e/}.
+ */
+class ConsoleBrowserTest {
+    static final Path WEB_CONSOLE = Path.of("..", "web-console").toAbsolutePath().normalize();
+    static final Path CHROMIUM = Path.of(System.getProperty("longwatch.chromium", "/usr/bin/chromium"));
+    static final Instant NOW = Instant.parse("2026-11-21T12:00:30Z");
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void aPersonSignsInExploresAnIngestedMetricWithItsEventAndSeesErrors() throws Exception {
+        assertTrue(Files.isExecutable(CHROMIUM), "Chromium is needed at " + CHROMIUM
+                + " (apt-get install -y --no-install-recommends chromium; .ci/run installs it)");
+        assertTrue(Files.isDirectory(WEB_CONSOLE.resolve("node_modules/playwright-core")),
+                "web-console's npm packages are installed by its Maven module (npm ci)");
+        Path shots = Path.of("target", "console-e2e").toAbsolutePath();
+        Path log = Files.createTempFile(dataDir, "e2e", ".log");
+        LocalPlatform p = LocalPlatform.start(new LocalOptions("127.0.0.1", 0, dataDir.resolve("data"), 1,
+                Duration.ofHours(1), null), new MutableClock(NOW));
+        try {
+            ProcessBuilder pb = new ProcessBuilder("node", "e2e/console.e2e.mjs").directory(WEB_CONSOLE.toFile())
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().put("LONGWATCH_URL", p.baseUri().toString());
+            pb.environment().put("LONGWATCH_KEY", p.devApiKey());
+            pb.environment().put("LONGWATCH_NOW", Long.toString(NOW.toEpochMilli()));
+            pb.environment().put("SCREENSHOT_DIR", shots.toString());
+            pb.environment().put("CHROMIUM", CHROMIUM.toString());
+            Process node = pb.start();
+            boolean done = node.waitFor(4, TimeUnit.MINUTES);
+            if (!done) {
+                node.descendants().forEach(ProcessHandle::destroyForcibly);
+                node.destroyForcibly();
+            }
+            String out = read(log);
+            System.out.println(out);
+            assertTrue(done, "the browser test did not finish in 4 minutes:\n" + out);
+            assertEquals(0, node.exitValue(), out);
+            assertTrue(out.contains("all 10 checks passed"), out);
+            assertTrue(Files.size(shots.resolve("explorer.png")) > 10_000, "a screenshot of the explorer");
+        } finally {
+            p.close();
+        }
+    }
+
+    static String read(Path log) throws IOException {
+        return Files.readString(log, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,238 @@
+// End-to-end test of the console in a real Chromium (Debian's /usr/bin/chromium, driven by playwright-core)
+// against a real running Longwatch (local-dev): nothing of the API is mocked.
+//
+//   LONGWATCH_URL=http://127.0.0.1:8080 LONGWATCH_KEY=lw_... [LONGWATCH_NOW=<epoch ms>] \
+//   [SCREENSHOT_DIR=target/console-e2e] [CHROMIUM=/usr/bin/chromium] node e2e/console.e2e.mjs
+//
+// local-dev's ConsoleBrowserTest starts the platform in-process (a fixed clock: LONGWATCH_NOW) and runs this.
+// It ingests its data through the public ingest API, rolls it up with the local admin job, then uses the
+// console as a person would. Exit code 0 = every check held; each failed check says what it expected.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+
+const BASE = (process.env.LONGWATCH_URL ?? '').replace(/\/+$/, '');
+const KEY = process.env.LONGWATCH_KEY ?? '';
+const NOW = Number(process.env.LONGWATCH_NOW ?? Date.now());
+const SHOTS = process.env.SCREENSHOT_DIR ?? 'target/console-e2e';
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+if (!BASE || !KEY) {
+  console.error('set LONGWATCH_URL and LONGWATCH_KEY');
+  process.exit(2);
+}
+
+// A name of its own per run, so the script can also run against a platform that has seen earlier runs.
+const RUN = Date.now().toString(36);
+const METRIC = `e2e.latency_ms.${RUN}`;
+const EVENT_TITLE = `deploy checkout v42 (${RUN})`;
+const MINUTE = 60_000;
+const start = Math.floor(NOW / MINUTE) * MINUTE - 30 * MINUTE; // 30 whole minutes, the last one a minute ago
+const N = 30;
+// Three series with values that tell the groups apart: checkout/prod 100+i, checkout/staging 200+i, cart/prod 300+i.
+const SERIES = [
+  { tags: { service: 'checkout', env: 'prod' }, base: 100 },
+  { tags: { service: 'checkout', env: 'staging' }, base: 200 },
+  { tags: { service: 'cart', env: 'prod' }, base: 300 },
+];
+const EVENT_TIME = start + 20 * MINUTE;
+
+async function api(method, path, body, key = KEY) {
+  const res = await fetch(BASE + path, {
+    method,
+    headers: { ...(key ? { Authorization: `Bearer ${key}` } : {}), 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  assert.ok(res.ok, `${method} ${path} answered ${res.status}: ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+async function ingest() {
+  const series = SERIES.map((s) => ({ metric: METRIC, type: 'gauge', tags: s.tags,
+    points: Array.from({ length: N }, (_, i) => [start + i * MINUTE, s.base + i]) }));
+  const accepted = await api('POST', '/v1/metrics', { series });
+  assert.equal(accepted.accepted, N * SERIES.length, `ingest accepted ${JSON.stringify(accepted)}`);
+  await api('POST', '/v1/events', { events: [{ id: `e2e-deploy-${RUN}`, title: EVENT_TITLE, kind: 'deploy',
+    time: EVENT_TIME, tags: { service: 'checkout' } }] });
+  await api('POST', '/v1/admin/jobs/rollup/run', undefined, null);
+}
+
+/** The rows of the series table: label -> {points, min, max, last}. */
+async function seriesTable(page) {
+  return page.$$eval('[data-testid=series-table] tbody tr', (rows) => Object.fromEntries(rows.map((r) => {
+    const c = [...r.querySelectorAll('td')].map((td) => td.textContent.trim());
+    return [c[1], { points: Number(c[2]), min: Number(c[3]), max: Number(c[4]), last: Number(c[5]) }];
+  })));
+}
+
+/** What uPlot itself shows: its legend labels, and each series' value at the cursor's point. */
+async function legendAtCursor(page, fraction) {
+  const over = await page.locator('.chart .u-over').boundingBox();
+  await page.mouse.move(over.x + over.width * fraction, over.y + over.height / 2);
+  return page.$$eval('.chart .u-legend tr.u-series', (rows) => rows.slice(1).map((r) => ({
+    label: r.querySelector('.u-label')?.textContent ?? '', value: r.querySelector('.u-value')?.textContent ?? '' })));
+}
+
+async function waitForSeries(page, count) {
+  await page.waitForFunction((n) => document.querySelector('[data-testid=series-count]')?.textContent === `${n} series`, count,
+    { timeout: 15_000 });
+}
+
+const checks = [];
+const timings = []; // reported, not asserted: speed is not a test
+function check(name, fn) {
+  checks.push(name);
+  return fn().then(() => console.log(`ok - ${name}`), (e) => { e.message = `${name}: ${e.message}`; throw e; });
+}
+
+async function main() {
+  mkdirSync(SHOTS, { recursive: true });
+  await ingest();
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM, headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
+  });
+  const pageErrors = [];
+  try {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page.setDefaultTimeout(15_000);
+
+    await check('a bad API key is refused with the API\'s 401 shown', async () => {
+      await page.goto(`${BASE}/`);
+      await page.getByLabel('API key').fill('lw_nosuchkey_0000000000000000');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      const alert = page.getByRole('alert');
+      await alert.waitFor();
+      const text = await alert.textContent();
+      assert.match(text, /401 Unauthorized/);
+      assert.match(text, /sign in again/);
+      assert.equal(await page.getByLabel('API key').count(), 1, 'still on the sign-in form');
+    });
+
+    await check('the dev key signs in and opens the explorer', async () => {
+      await page.getByLabel('API key').fill(KEY);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Metrics explorer' }).waitFor();
+      assert.ok(!page.url().includes(KEY), 'the key is not in the URL');
+      assert.equal(await page.evaluate(() => localStorage.length), 0, 'nothing in localStorage');
+    });
+
+    await check('the ingested metric is listed and its chart plots one combined series', async () => {
+      const metric = page.getByLabel('Metric');
+      await page.waitForFunction((m) => [...document.querySelectorAll('select[name=metric] option')].some((o) => o.value === m), METRIC);
+      const t0 = performance.now();
+      await metric.selectOption(METRIC);
+      await waitForSeries(page, 1);
+      timings.push(`chart drawn ${Math.round(performance.now() - t0)} ms after choosing the metric (query + events + uPlot)`);
+      const rows = await seriesTable(page);
+      // avg over the three series at minute i: (100+i + 200+i + 300+i) / 3 = 200+i
+      assert.deepEqual(rows, { [METRIC]: { points: N, min: 200, max: 200 + N - 1, last: 200 + N - 1 } });
+      assert.match(await page.getByTestId('tiers').textContent(), /tiers read: minute/);
+      const legend = await legendAtCursor(page, 0.999);
+      assert.deepEqual(legend, [{ label: METRIC, value: String(200 + N - 1) }], 'uPlot plots the last point at 229');
+      const first = await legendAtCursor(page, 0.001);
+      assert.deepEqual(first, [{ label: METRIC, value: '200' }], 'uPlot plots the first point at 200');
+    });
+
+    await check('group-by splits the chart into one line per service', async () => {
+      await page.locator('input[data-group=service]').check();
+      await waitForSeries(page, 2);
+      assert.deepEqual(await seriesTable(page), {
+        'service:cart': { points: N, min: 300, max: 300 + N - 1, last: 300 + N - 1 },
+        'service:checkout': { points: N, min: 150, max: 150 + N - 1, last: 150 + N - 1 },
+      });
+      const legend = await legendAtCursor(page, 0.999);
+      assert.deepEqual(legend, [{ label: 'service:cart', value: '329' }, { label: 'service:checkout', value: '179' }]);
+    });
+
+    await check('a tag filter changes the series (env:prod leaves staging out)', async () => {
+      await page.locator('select[data-tag=env]').selectOption('=prod');
+      await page.waitForFunction(() => document.querySelector('[data-testid=series-table] tr[data-series="service:checkout"] td:nth-child(4)')?.textContent === '100');
+      assert.deepEqual(await seriesTable(page), {
+        'service:cart': { points: N, min: 300, max: 300 + N - 1, last: 300 + N - 1 },
+        'service:checkout': { points: N, min: 100, max: 100 + N - 1, last: 100 + N - 1 },
+      });
+      const hash = decodeURIComponent(new URL(page.url()).hash);
+      assert.ok(hash.includes(`metric=${METRIC}`), hash);
+      assert.match(hash, /filter=env:prod/);
+      assert.match(hash, /groupBy=service/);
+    });
+
+    await check('the deploy event is marked on the chart at its time', async () => {
+      const marker = page.locator('.chart .event-marker').and(page.getByLabel(EVENT_TITLE, { exact: false }));
+      assert.equal(await marker.count(), 1);
+      assert.ok(await marker.isVisible(), 'the marker is visible');
+      const over = await page.locator('.chart .u-over').boundingBox();
+      const m = await marker.boundingBox();
+      const fraction = (m.x + m.width / 2 - over.x) / over.width;
+      const expected = (EVENT_TIME - start) / ((N - 1) * MINUTE);
+      assert.ok(Math.abs(fraction - expected) < 0.02, `marker at ${fraction.toFixed(3)} of the plot, expected ${expected.toFixed(3)}`);
+      assert.ok((await page.getByTestId('events-table').textContent()).includes(EVENT_TITLE));
+    });
+
+    await page.screenshot({ path: join(SHOTS, 'explorer.png'), fullPage: true });
+
+    await check('the URL brings the same chart back after a reload', async () => {
+      await page.reload();
+      await waitForSeries(page, 2);
+      assert.equal(await page.getByLabel('Metric').inputValue(), METRIC);
+      assert.ok(await page.locator('input[data-group=service]').isChecked());
+      assert.equal(await page.locator('select[data-tag=env]').inputValue(), '=prod');
+      assert.equal((await seriesTable(page))['service:checkout'].min, 100);
+    });
+
+    await check('dragging across the chart zooms into that range (from/to in the URL, fewer points)', async () => {
+      const over = await page.locator('.chart .u-over').boundingBox();
+      const y = over.y + over.height / 2;
+      await page.mouse.move(over.x + over.width * 0.1, y);
+      await page.mouse.down();
+      await page.mouse.move(over.x + over.width * 0.6, y, { steps: 8 });
+      await page.mouse.up();
+      await page.waitForFunction(() => new URLSearchParams(location.hash.split('?')[1]).get('from')?.includes('T'));
+      const q = new URLSearchParams(new URL(page.url()).hash.split('?')[1]);
+      const from = Date.parse(q.get('from'));
+      const to = Date.parse(q.get('to'));
+      // The minute holding `from` is included; `to` is exclusive.
+      const first = Math.floor((from - start) / MINUTE);
+      const last = Math.ceil((to - start) / MINUTE) - 1;
+      assert.ok(first > 0 && last < N - 1 && last > first, `zoomed to minutes ${first}..${last}`);
+      await page.waitForFunction((n) => document.querySelector('[data-testid=series-table] tr[data-series="service:checkout"] td:nth-child(3)')?.textContent === String(n), last - first + 1);
+      assert.deepEqual((await seriesTable(page))['service:checkout'], { points: last - first + 1, min: 100 + first, max: 100 + last, last: 100 + last });
+      assert.equal(await page.getByLabel('Range').inputValue(), 'custom');
+    });
+
+    await check('a query the API refuses shows its error with the field', async () => {
+      await page.getByLabel('Step').fill('90s');
+      await page.getByLabel('Step').press('Tab');
+      const alert = page.locator('.results [role=alert]');
+      await alert.waitFor();
+      const text = await alert.textContent();
+      assert.match(text, /400 Bad Request/);
+      assert.match(text, /step/);
+      await page.screenshot({ path: join(SHOTS, 'explorer-error.png') });
+    });
+
+    await check('a key that stops working sends the person back to sign-in with the reason', async () => {
+      // As if the key were revoked while the tab was open: the next load's API calls answer 401.
+      await page.evaluate(() => sessionStorage.setItem('longwatch.apiKey', 'lw_revoked_0000000000000000'));
+      await page.reload();
+      await page.getByRole('heading', { name: 'Sign in to Longwatch' }).waitFor();
+      assert.match(await page.getByRole('alert').textContent(), /401 Unauthorized/);
+      assert.equal(await page.evaluate(() => sessionStorage.getItem('longwatch.apiKey')), null, 'the dead key is forgotten');
+    });
+
+    assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+  } finally {
+    await browser.close();
+  }
+  for (const t of timings) console.log(`timing: ${t}`);
+  console.log(`all ${checks.length} checks passed; screenshots in ${SHOTS}`);
+}
+
+main().catch((e) => {
+  console.error(`FAILED ${e.message}`);
+  process.exit(1);
+});

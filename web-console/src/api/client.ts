@@ -1,0 +1,180 @@
+import type { ApiErrorBody, EventList, EventParams, MetricList, QueryParams, QueryResult, TagList } from './types';
+import type {
+  AlertDetail, AlertFilter, AlertInstance, AlertSummary, AuditEntry, BacktestRequest, BacktestResult, FieldError, Monitor,
+} from './alerting';
+
+/**
+ * A refusal from the API (its `{status, error, field, reason}` body), or a failure to reach it
+ * (`status` 0). `errors` lists every field problem when the API reported several.
+ */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly error: string;
+  readonly field: string | undefined;
+  readonly reason: string;
+  readonly errors: FieldError[];
+
+  constructor(status: number, error: string, reason: string, field?: string, errors: FieldError[] = []) {
+    super(`${status} ${error}: ${reason}`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.error = error;
+    this.reason = reason;
+    this.field = field || undefined;
+    this.errors = errors;
+  }
+
+  /** True when the server does not have this endpoint at all (an older server, or a feature not deployed). */
+  get notAvailable(): boolean {
+    return this.status === 404 || this.status === 405;
+  }
+}
+
+type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
+type Params = Record<string, string | number | boolean | readonly string[] | undefined | null>;
+
+/** Builds a query string; arrays repeat the parameter, empty values are left out. */
+export function queryString(params: Params): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null || v === '') continue;
+    if (Array.isArray(v)) {
+      for (const item of v) if (item !== '') q.append(k, item);
+    } else {
+      q.append(k, String(v));
+    }
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+/** Turns a failed response into an ApiError, whatever its body. */
+export async function toApiError(res: Response): Promise<ApiError> {
+  let body: unknown = null;
+  try {
+    body = await res.json();
+  } catch {
+    // not JSON: fall back on the status line
+  }
+  const b = (body ?? {}) as Partial<ApiErrorBody> & { errors?: FieldError[] };
+  const status = typeof b.status === 'number' ? b.status : res.status;
+  const error = typeof b.error === 'string' && b.error ? b.error : res.statusText || 'Error';
+  const reason = typeof b.reason === 'string' && b.reason ? b.reason : `the server answered ${res.status}`;
+  const errors = Array.isArray(b.errors) ? b.errors.filter((e) => e && typeof e.field === 'string') : [];
+  return new ApiError(status, error, reason, typeof b.field === 'string' ? b.field : undefined, errors);
+}
+
+/**
+ * The typed client of the Longwatch API. The key is only ever put in the Authorization header; it is not
+ * logged nor placed in any URL or error message.
+ */
+export class ApiClient {
+  private readonly base: string;
+  private readonly key: string;
+  private readonly fetchFn: FetchFn;
+
+  constructor(base: string, key: string, fetchFn: FetchFn = (i, init) => globalThis.fetch(i, init)) {
+    this.base = base.replace(/\/+$/, '');
+    this.key = key;
+    this.fetchFn = fetchFn;
+  }
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { Authorization: `Bearer ${this.key}`, Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await this.fetchFn(this.base + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (e) {
+      throw new ApiError(0, 'Network error', `cannot reach the API at ${this.base || location.origin} (${(e as Error).message})`);
+    }
+    if (!res.ok) throw await toApiError(res);
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  // --- metrics and events (api-spec/openapi.yaml)
+
+  listMetrics(): Promise<MetricList> {
+    return this.request('GET', '/v1/metrics');
+  }
+
+  listTags(metric: string): Promise<TagList> {
+    return this.request('GET', `/v1/metrics/${encodeURIComponent(metric)}/tags`);
+  }
+
+  query(params: QueryParams): Promise<QueryResult> {
+    return this.request('GET', `/v1/query${queryString(params as Params)}`);
+  }
+
+  listEvents(params: EventParams): Promise<EventList> {
+    return this.request('GET', `/v1/events${queryString(params as Params)}`);
+  }
+
+  // --- monitors and alerts (the alerting contract)
+
+  async listMonitors(): Promise<Monitor[]> {
+    return listOf<Monitor>(await this.request('GET', '/v1/monitors'), 'monitors');
+  }
+
+  getMonitor(id: string): Promise<Monitor> {
+    return this.request('GET', `/v1/monitors/${encodeURIComponent(id)}`);
+  }
+
+  saveMonitor(monitor: Monitor): Promise<Monitor> {
+    const { id, version, createdAt, updatedAt, updatedBy, ...writable } = monitor;
+    void version; void createdAt; void updatedAt; void updatedBy;
+    return id
+      ? this.request('PUT', `/v1/monitors/${encodeURIComponent(id)}`, writable)
+      : this.request('POST', '/v1/monitors', writable);
+  }
+
+  deleteMonitor(id: string): Promise<void> {
+    return this.request('DELETE', `/v1/monitors/${encodeURIComponent(id)}`);
+  }
+
+  backtest(req: BacktestRequest): Promise<BacktestResult> {
+    return this.request('POST', '/v1/monitors/backtest', req);
+  }
+
+  async listAlerts(filter: AlertFilter = {}): Promise<AlertInstance[]> {
+    return listOf<AlertInstance>(await this.request('GET', `/v1/alerts${queryString({ ...filter })}`), 'alerts');
+  }
+
+  getAlert(id: string): Promise<AlertDetail> {
+    return this.request('GET', `/v1/alerts/${encodeURIComponent(id)}`);
+  }
+
+  alertSummary(): Promise<AlertSummary> {
+    return this.request('GET', '/v1/alerts/summary');
+  }
+
+  ackAlert(id: string, by: string, note?: string): Promise<AlertInstance> {
+    return this.request('POST', `/v1/alerts/${encodeURIComponent(id)}/ack`, { by, note: note || undefined });
+  }
+
+  resolveAlert(id: string, by: string, note?: string): Promise<AlertInstance> {
+    return this.request('POST', `/v1/alerts/${encodeURIComponent(id)}/resolve`, { by, note: note || undefined });
+  }
+
+  async listAudit(): Promise<AuditEntry[]> {
+    return listOf<AuditEntry>(await this.request('GET', '/v1/audit'), 'entries', 'audit', 'items');
+  }
+}
+
+/** Lists come as `{"<name>": [...]}` (or a bare array); anything else is an empty list. */
+function listOf<T>(body: unknown, ...names: string[]): T[] {
+  if (Array.isArray(body)) return body as T[];
+  if (body && typeof body === 'object') {
+    for (const n of names) {
+      const v = (body as Record<string, unknown>)[n];
+      if (Array.isArray(v)) return v as T[];
+    }
+  }
+  return [];
+}
