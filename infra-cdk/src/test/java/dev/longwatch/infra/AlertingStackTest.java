@@ -378,10 +378,35 @@ class AlertingStackTest {
     void theConsoleLearnsItsApiAndSignInFromConfigJson() {
         Installation i = Installation.defaults();
         // The bucket deployment of the alerting stack writes config.json into the console stack's bucket.
-        String deployments = Cfn.json(Cfn.resources(i.alerting(), "Custom::CDKBucketDeployment"));
-        assertTrue(deployments.contains("config.json") || deployments.contains("SourceMarkers"), deployments);
-        assertTrue(deployments.contains(id(i.stacks.console().site().bucket())), "into the console bucket");
-        assertTrue(deployments.contains("\"Prune\":false"), "never deletes the console's files");
+        Map<String, Object> deployment = Cfn.properties(Cfn.onlyResource(i.alerting(), "Custom::CDKBucketDeployment"));
+        // The values are filled in at deploy time (markers): this API's address, the pool and the client.
+        String markers = Cfn.json(deployment.get("SourceMarkers"));
+        assertTrue(markers.contains(id(i.stacks.alerting().consoleApi().api())), markers);
+        assertTrue(markers.contains(id(i.stacks.console().users().pool())), markers);
+        assertTrue(markers.contains(id(i.stacks.console().users().client())), markers);
+        assertTrue(Cfn.json(deployment.get("DestinationBucketName")).contains(id(i.stacks.console().site().bucket())),
+                "into the console bucket");
+        assertEquals(false, deployment.get("Prune"), "never deletes the console's files");
+        assertEquals(List.of("/config.json"), deployment.get("DistributionPaths"), "visible at once, nothing else");
+    }
+
+    @Test
+    void eachFunctionMayBeInvokedByEachApiThroughOnePermissionSoItsPolicyStaysSmall() {
+        Installation i = Installation.defaults();
+        var a = i.stacks.alerting();
+        // A function's resource policy is limited to 20 KB: one statement per route (some 30 for notifications on
+        // each API) would not fit.
+        Map<String, Map<String, Object>> permissions = Cfn.resources(i.alerting(), "AWS::Lambda::Permission");
+        List<String> fromApis = permissions.values().stream().map(Cfn::properties)
+                .filter(p -> "apigateway.amazonaws.com".equals(p.get("Principal")))
+                .map(p -> Cfn.json(p.get("SourceArn"))).toList();
+        assertEquals(6, fromApis.size(), "monitors, notifications, chat on the tenant API; monitors, notifications,"
+                + " query on the console API");
+        String tenantApi = id(i.stacks.ingest().api().api());
+        String consoleApi = id(a.consoleApi().api());
+        for (String arn : fromApis) {
+            assertTrue(arn.contains(tenantApi) || arn.contains(consoleApi), "only from these APIs: " + arn);
+        }
     }
 
     /** Route key -> target name, for the routes of the whole template. */

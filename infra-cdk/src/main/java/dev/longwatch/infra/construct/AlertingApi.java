@@ -111,10 +111,9 @@ public final class AlertingApi extends Construct {
         props.notifyQueue().grantSendMessages(chat.alias());
 
         Map<AlertingRoutes.Target, HttpLambdaIntegration> integrations = Map.of(
-                AlertingRoutes.Target.MONITORS, new HttpLambdaIntegration("MonitorsIntegration", monitors.alias()),
-                AlertingRoutes.Target.NOTIFICATIONS, new HttpLambdaIntegration("NotificationsIntegration",
-                        notifications.alias()),
-                AlertingRoutes.Target.CHAT, new HttpLambdaIntegration("ChatIntegration", chat.alias()));
+                AlertingRoutes.Target.MONITORS, integration("MonitorsIntegration", monitors.alias()),
+                AlertingRoutes.Target.NOTIFICATIONS, integration("NotificationsIntegration", notifications.alias()),
+                AlertingRoutes.Target.CHAT, integration("ChatIntegration", chat.alias()));
         List<AlertingRoutes.Route> all = new ArrayList<>(AlertingRoutes.TENANT);
         all.addAll(AlertingRoutes.CHAT);
         for (AlertingRoutes.Route r : all) {
@@ -137,6 +136,16 @@ public final class AlertingApi extends Construct {
                 routes.add(route);
             }
         }
+    }
+
+    /**
+     * One invoke permission per function and API (any route of this API), not one per route: a function's resource
+     * policy is limited to 20 KB, and the notifications function alone serves some 30 routes on each API.
+     */
+    static HttpLambdaIntegration integration(String id, software.amazon.awscdk.services.lambda.IFunction handler) {
+        return new HttpLambdaIntegration(id, handler,
+                software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegrationProps.builder()
+                        .scopePermissionToRoute(false).build());
     }
 
     public LongwatchFunction monitors() {

@@ -119,10 +119,9 @@ public final class ConsoleApi extends Construct {
                 .build();
 
         Map<AlertingRoutes.Target, HttpLambdaIntegration> integrations = Map.of(
-                AlertingRoutes.Target.MONITORS, new HttpLambdaIntegration("ConsoleMonitors", props.monitors()),
-                AlertingRoutes.Target.NOTIFICATIONS, new HttpLambdaIntegration("ConsoleNotifications",
-                        props.notifications()),
-                AlertingRoutes.Target.QUERY, new HttpLambdaIntegration("ConsoleQuery", props.query()));
+                AlertingRoutes.Target.MONITORS, AlertingApi.integration("ConsoleMonitors", props.monitors()),
+                AlertingRoutes.Target.NOTIFICATIONS, AlertingApi.integration("ConsoleNotifications", props.notifications()),
+                AlertingRoutes.Target.QUERY, AlertingApi.integration("ConsoleQuery", props.query()));
         List<AlertingRoutes.Route> all = new ArrayList<>(AlertingRoutes.TENANT);
         all.addAll(AlertingRoutes.QUERY);
         for (AlertingRoutes.Route r : all) {
