@@ -409,6 +409,32 @@ class AlertingStackTest {
         }
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyAlertingTriggerInvokesALiveAliasNeverLatest() {
+        Installation i = Installation.defaults();
+        List<String> aliases = new ArrayList<>();
+        for (LongwatchFunction f : i.stacks.alerting().functions()) {
+            aliases.add(id(f.alias()));
+        }
+        aliases.add(id(i.stacks.ingest().api().query().alias()));
+        for (Map<String, Object> integration : Cfn.resources(i.alerting(), "AWS::ApiGatewayV2::Integration").values()) {
+            String uri = Cfn.json(Cfn.properties(integration).get("IntegrationUri"));
+            assertTrue(aliases.stream().anyMatch(uri::contains), uri);
+        }
+        for (Map<String, Object> s : Cfn.resources(i.alerting(), "AWS::Scheduler::Schedule").values()) {
+            String arn = Cfn.json(((Map<String, Object>) Cfn.properties(s).get("Target")).get("Arn"));
+            assertTrue(aliases.stream().anyMatch(arn::contains), arn);
+        }
+        for (Map<String, Object> p : Cfn.resources(i.alerting(), "AWS::Lambda::Permission").values()) {
+            String fn = Cfn.json(Cfn.properties(p).get("FunctionName"));
+            if (fn.contains("AutoDelete") || fn.contains("BucketDeployment")) {
+                continue;
+            }
+            assertTrue(aliases.stream().anyMatch(fn::contains), fn);
+        }
+    }
+
     /** Route key -> target name, for the routes of the whole template. */
     private static Map<String, String> routeTargets(Template t, Map<String, String> aliasNames) {
         return routeTargets(t, aliasNames, null, false);
