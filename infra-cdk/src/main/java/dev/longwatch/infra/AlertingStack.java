@@ -52,7 +52,7 @@ public final class AlertingStack extends Stack {
         String consoleUrl = props.console().site().url();
         this.notifications = new NotificationPipeline(this, "Notifications", new NotificationPipeline.Props(
                 props.tables(), props.functions(), c.rollupRetention(), consoleUrl, props.publicApiUrl(),
-                props.alerting().notifierMemoryMb(), c.production()));
+                props.alerting().notifierMemoryMb(), c.production(), props.alerting().snsChannelTopicArns()));
         this.evaluator = new AlertEvaluator(this, "Evaluation", new AlertEvaluator.Props(props.tables(),
                 props.functions(), c.rollupRetention(), notifications.queue(), props.alerting().evaluatorShards()));
         this.api = new AlertingApi(this, "Handlers", new AlertingApi.Props(props.tables(), props.functions(),

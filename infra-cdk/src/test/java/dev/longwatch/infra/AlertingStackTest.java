@@ -90,7 +90,7 @@ class AlertingStackTest {
         }
         assertEquals(Set.of(), Cfn.actionsOn(grants, id(i.stacks.alerting().notifications().deadLetters())));
         assertEquals(Set.of("LONGWATCH_ROLLUPS_TABLE", "LONGWATCH_SERIES_TABLE", "LONGWATCH_EVENTS_TABLE",
-                        "LONGWATCH_STATE_TABLE", "LONGWATCH_ALERTING_TABLE", "LONGWATCH_NOTIFY_QUEUE_URL",
+                        "LONGWATCH_ALERTING_TABLE", "LONGWATCH_NOTIFY_QUEUE_URL",
                         "LONGWATCH_RETENTION_MINUTE_DAYS", "LONGWATCH_RETENTION_HOUR_DAYS", "LONGWATCH_RETENTION_DAY_DAYS"),
                 environment(i, i.stacks.alerting().evaluator().function()).keySet());
     }
@@ -101,12 +101,14 @@ class AlertingStackTest {
         var t = i.stacks.data().tables();
         List<Cfn.Grant> grants = grantsOf(i, i.stacks.alerting().evaluator().function());
         for (Object read : List.of(t.rollups(), t.series(), t.events())) {
-            assertEquals(Set.of("dynamodb:Query", "dynamodb:GetItem"), Cfn.actionsOn(grants, id(read)));
+            assertEquals(Set.of("dynamodb:Query", "dynamodb:GetItem", "dynamodb:BatchGetItem"),
+                    Cfn.actionsOn(grants, id(read)));
         }
-        assertEquals(Set.of("dynamodb:GetItem"), Cfn.actionsOn(grants, id(t.state())));
+        assertEquals(Set.of(), Cfn.actionsOn(grants, id(t.state())));
         Set<String> alerting = Cfn.actionsOn(grants, id(t.alerting()));
         assertTrue(alerting.containsAll(Set.of("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query",
-                "dynamodb:Scan")), alerting.toString());
+                "dynamodb:DeleteItem")), alerting.toString());
+        assertFalse(alerting.contains("dynamodb:Scan"), "monitors are read by key, never scanned");
         assertEquals(Set.of(), Cfn.actionsOn(grants, id(t.notifications())));
         assertEquals(Set.of(), Cfn.actionsOn(grants, id(t.apiKeys())));
         assertEquals(Set.of(), Cfn.actionsOn(grants, id(i.stacks.alerting().notifications().secretsKey())));
@@ -162,7 +164,8 @@ class AlertingStackTest {
     }
 
     @Test
-    void onlyTheNotifierAndTheChatEndpointCanDecryptChannelSecrets() {
+    @SuppressWarnings("unchecked")
+    void onlyTheNotifierTheNotificationsApiAndTheChatEndpointUseChannelSecretsAndOnlyForThem() {
         Installation i = Installation.defaults();
         var a = i.stacks.alerting();
         String key = id(a.notifications().secretsKey());
@@ -173,17 +176,39 @@ class AlertingStackTest {
                 byFunction.put(f.getNode().getId(), actions);
             }
         }
-        assertEquals(Map.of(
-                "Notifier", Set.of("kms:Decrypt"),
-                "NotifierFlush", Set.of("kms:Decrypt"),
-                "Chat", Set.of("kms:Decrypt"),
-                // It stores secrets and can never read one back.
-                "NotificationsApi", Set.of("kms:Encrypt")), byFunction);
+        // KmsSecretSealer: a data key to seal, Decrypt to open; no Encrypt, no ReEncrypt, no key management.
+        Set<String> sealAndOpen = Set.of("kms:GenerateDataKey", "kms:Decrypt");
+        assertEquals(Map.of("Notifier", sealAndOpen, "NotifierFlush", sealAndOpen, "Chat", sealAndOpen,
+                "NotificationsApi", sealAndOpen), byFunction);
+        // Every statement on the key requires the sealer's encryption context.
+        for (Map<String, Object> policy : Cfn.resources(i.alerting(), "AWS::IAM::Policy").values()) {
+            Map<String, Object> doc = (Map<String, Object>) Cfn.properties(policy).get("PolicyDocument");
+            for (Map<String, Object> st : (List<Map<String, Object>>) doc.get("Statement")) {
+                if (Cfn.json(st.get("Resource")).contains(key)) {
+                    assertEquals(Map.of("StringEquals", Map.of("kms:EncryptionContext:purpose",
+                            "longwatch-channel-secrets")), st.get("Condition"), Cfn.json(st));
+                }
+            }
+        }
         Map<String, Object> k = Cfn.properties(Cfn.resources(i.alerting(), "AWS::KMS::Key").get(key));
         assertEquals(true, k.get("EnableKeyRotation"));
         assertEquals("Retain", Cfn.resources(Installation.production().alerting(), "AWS::KMS::Key")
                 .get(id(Installation.production().stacks.alerting().notifications().secretsKey())).get("DeletionPolicy"),
                 "without the key, stored channels are unusable");
+    }
+
+    @Test
+    void snsChannelsReachOnlyTheAlertTopicAndTheTopicsTheOperatorAllows() {
+        Installation d = Installation.defaults();
+        var n = d.stacks.alerting().notifications();
+        List<Cfn.Grant> publish = grantsOf(d, n.notifier()).stream()
+                .filter(g -> g.actions().contains("sns:Publish")).toList();
+        assertEquals(1, publish.size());
+        assertEquals("{\"Ref\":\"" + id(n.alertTopic()) + "\"}", publish.get(0).resources(), "the alert topic alone");
+        Installation p = Installation.production();
+        String allowed = grantsOf(p, p.stacks.alerting().notifications().notifier()).stream()
+                .filter(g -> g.actions().contains("sns:Publish")).map(Cfn.Grant::resources).findFirst().orElseThrow();
+        assertTrue(allowed.contains("arn:aws:sns:*:123456789012:longwatch-*"), allowed);
     }
 
     @Test
@@ -258,7 +283,7 @@ class AlertingStackTest {
         assertEquals(environment(i, a.notifications().notifier()).keySet(),
                 environment(i, a.notifications().flush()).keySet());
         assertEquals(Set.of("LONGWATCH_ROLLUPS_TABLE", "LONGWATCH_SERIES_TABLE", "LONGWATCH_EVENTS_TABLE",
-                "LONGWATCH_STATE_TABLE", "LONGWATCH_API_KEYS_TABLE", "LONGWATCH_ALERTING_TABLE",
+                "LONGWATCH_API_KEYS_TABLE", "LONGWATCH_ALERTING_TABLE",
                 "LONGWATCH_NOTIFY_QUEUE_URL", "LONGWATCH_RETENTION_MINUTE_DAYS", "LONGWATCH_RETENTION_HOUR_DAYS",
                 "LONGWATCH_RETENTION_DAY_DAYS"), environment(i, a.api().monitors()).keySet());
         assertEquals(Set.of("LONGWATCH_API_KEYS_TABLE", "LONGWATCH_ALERTING_TABLE", "LONGWATCH_NOTIFICATIONS_TABLE",

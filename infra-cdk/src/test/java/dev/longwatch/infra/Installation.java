@@ -44,6 +44,7 @@ final class Installation {
             Map.entry("cloudWatchImportMinutes", "5"),
             Map.entry("evaluatorShards", "3"),
             Map.entry("notifierMemoryMb", 2048),
+            Map.entry("snsChannelTopicArns", "arn:aws:sns:*:123456789012:longwatch-*, arn:aws:sns:eu-west-1:123456789012:ops"),
             Map.entry("apiDomainName", "api.longwatch.example.com"),
             Map.entry("apiCertificateArn", "arn:aws:acm:eu-west-1:123456789012:certificate/api-cert"),
             Map.entry("consoleDomainName", "console.longwatch.example.com"),

@@ -204,4 +204,20 @@ class LongwatchConfigTest {
             assertTrue(e.getMessage().contains("'cognitoDomainPrefix'"), e.getMessage());
         }
     }
+
+    @Test
+    void snsChannelTopicsAreTopicArnsButNeverEveryTopic() {
+        AlertingConfig a = AlertingConfig.fromContext(App.Builder.create().context(Map.of("snsChannelTopicArns",
+                "arn:aws:sns:*:123456789012:longwatch-*, arn:aws:sns:eu-west-1:123456789012:ops")).build().getNode());
+        assertEquals(List.of("arn:aws:sns:*:123456789012:longwatch-*", "arn:aws:sns:eu-west-1:123456789012:ops"),
+                a.snsChannelTopicArns());
+        assertEquals(List.of("arn:aws:sns:eu-west-1:123456789012:ops"), AlertingConfig.fromContext(App.Builder
+                .create().context(Map.of("snsChannelTopicArns", List.of("arn:aws:sns:eu-west-1:123456789012:ops")))
+                .build().getNode()).snsChannelTopicArns(), "a JSON array in cdk.json");
+        for (String bad : List.of("arn:aws:sns:*:*:*", "arn:aws:sqs:eu-west-1:123456789012:q", "longwatch-*")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AlertingConfig
+                    .fromContext(App.Builder.create().context(Map.of("snsChannelTopicArns", bad)).build().getNode()));
+            assertTrue(e.getMessage().contains("'snsChannelTopicArns'"), e.getMessage());
+        }
+    }
 }

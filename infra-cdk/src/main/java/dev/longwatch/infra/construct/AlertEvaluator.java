@@ -49,9 +49,9 @@ public final class AlertEvaluator extends Construct {
         super(scope, id);
         this.shards = props.shards();
         TableSet t = props.tables();
-        // Reads series like a query does (same tables, same retention to pick the tier), and the alerting table.
-        Map<String, String> env = new HashMap<>(t.environmentFor(t.rollups(), t.series(), t.events(), t.state(),
-                t.alerting()));
+        // Reads series, rollups and events (as backtests and queries do, with the same retention to pick the tier)
+        // and the alerting table; never the compactor's state.
+        Map<String, String> env = new HashMap<>(t.environmentFor(t.rollups(), t.series(), t.events(), t.alerting()));
         env.putAll(props.retention().environment());
         env.put("LONGWATCH_NOTIFY_QUEUE_URL", props.notifyQueue().getQueueUrl());
         // 1.5 GB: a run queries every monitor of its shard (DDSketch merges for percentiles), and more memory buys
@@ -60,16 +60,14 @@ public final class AlertEvaluator extends Construct {
                 "Longwatch evaluator: monitors of one shard against the latest data, every minute", 1536,
                 Duration.seconds(60), env, props.functions()));
 
-        // Least privilege. The query path: what the query function reads, never a write.
+        // Least privilege, what EvaluatorService calls through its adapters: the series index, rollup slabs and
+        // events are only read;
         for (var table : List.of(t.rollups(), t.series(), t.events())) {
-            table.grant(function.alias(), DynamoActions.QUERY);
+            table.grant(function.alias(), DynamoActions.READ);
         }
-        t.state().grant(function.alias(), "dynamodb:GetItem");
-        // Monitors and alert state: conditional writes; Scan because a shard reads its segment of all tenants'
-        // monitors with a parallel scan (Segment = shard, TotalSegments = shardCount), the only read across tenants.
-        List<String> alerting = new ArrayList<>(List.of(DynamoActions.READ_WRITE));
-        alerting.add("dynamodb:Scan");
-        t.alerting().grant(function.alias(), alerting.toArray(String[]::new));
+        // monitors and alert state: conditional writes and transactions (DynamoDbAlertStateStore). No Scan: a shard
+        // reads its monitors by key.
+        t.alerting().grant(function.alias(), DynamoActions.READ_WRITE);
         // Transitions to the notifier: send only; it can neither read nor purge the queue.
         props.notifyQueue().grantSendMessages(function.alias());
 

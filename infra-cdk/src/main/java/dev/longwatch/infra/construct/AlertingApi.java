@@ -36,7 +36,8 @@ public final class AlertingApi extends Construct {
     /**
      * @param api          the tenant API the routes join
      * @param notifyQueue  where a hand-made resolve or a chat action sends its transition
-     * @param secretsKey   the channel-secrets key: the notifications API encrypts, the chat endpoint decrypts
+     * @param secretsKey   the channel-secrets key: the notifications API seals and opens channel secrets, the chat
+     *                     endpoint opens the action-link key
      * @param consoleUrl   for links back to the console
      * @param publicApiUrl the tenant API's address, for signed action links
      */
@@ -65,17 +66,17 @@ public final class AlertingApi extends Construct {
 
         // Monitors CRUD, alerts, audit, and backtests, which read series like a query does.
         Map<String, String> monitorsEnv = new HashMap<>(t.environmentFor(t.rollups(), t.series(), t.events(),
-                t.state(), t.apiKeys(), t.alerting()));
+                t.apiKeys(), t.alerting()));
         monitorsEnv.putAll(props.retention().environment());
         monitorsEnv.put("LONGWATCH_NOTIFY_QUEUE_URL", props.notifyQueue().getQueueUrl());
         // 1.5 GB: a backtest evaluates a monitor over days of rollups in one request; 28 s, inside API Gateway's 30.
         this.monitors = new LongwatchFunction(this, "MonitorsApi", new LongwatchFunction.Props(MONITORS_HANDLER,
                 "Longwatch monitors API: monitors, backtests, alerts, audit", 1536, Duration.seconds(28),
                 monitorsEnv, props.functions()));
+        // Backtests read the series index, rollup slabs and events (BacktestService's adapters), never write them.
         for (var table : List.of(t.rollups(), t.series(), t.events())) {
-            table.grant(monitors.alias(), DynamoActions.QUERY);
+            table.grant(monitors.alias(), DynamoActions.READ);
         }
-        t.state().grant(monitors.alias(), "dynamodb:GetItem");
         t.apiKeys().grant(monitors.alias(), "dynamodb:GetItem");
         t.alerting().grant(monitors.alias(), DynamoActions.READ_WRITE);
         // Resolving an alert by hand notifies like a resolve by the evaluator.
@@ -91,8 +92,9 @@ public final class AlertingApi extends Construct {
         t.notifications().grant(notifications.alias(), DynamoActions.READ_WRITE);
         // Monitor names and ids for routes and silences; never alert state.
         t.alerting().grant(notifications.alias(), DynamoActions.READ);
-        // Stores secrets encrypted; it can never read one back (responses show only a hint).
-        props.secretsKey().grant(notifications.alias(), "kms:Encrypt");
+        // Seals channel secrets when a channel is saved, opens them when it is read back (responses show only the
+        // names of the secrets that are set).
+        NotificationPipeline.grantChannelSecrets(notifications, props.secretsKey());
 
         Map<String, String> chatEnv = new HashMap<>(t.environmentFor(t.alerting(), t.notifications()));
         chatEnv.put("LONGWATCH_SECRETS_KEY_ID", props.secretsKey().getKeyId());
@@ -103,11 +105,11 @@ public final class AlertingApi extends Construct {
         this.chat = new LongwatchFunction(this, "Chat", new LongwatchFunction.Props(CHAT_HANDLER,
                 "Longwatch chat: Slack commands and interactions, signed action links", 1024, Duration.seconds(10),
                 chatEnv, props.functions()));
-        // Acknowledge, resolve and silence from chat: alert state and silences; the signing secret of the
-        // workspace's channel is decrypted to verify each request.
+        // Acknowledge, resolve and silence from chat: alert state and silences; the tenant's sealed action-link key
+        // and the Slack signing secret are opened to verify each request.
         t.alerting().grant(chat.alias(), DynamoActions.READ_WRITE);
         t.notifications().grant(chat.alias(), DynamoActions.READ_WRITE);
-        props.secretsKey().grant(chat.alias(), "kms:Decrypt");
+        NotificationPipeline.grantChannelSecrets(chat, props.secretsKey());
         props.notifyQueue().grantSendMessages(chat.alias());
 
         Map<AlertingRoutes.Target, HttpLambdaIntegration> integrations = Map.of(

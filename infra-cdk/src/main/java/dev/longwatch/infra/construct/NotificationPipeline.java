@@ -42,16 +42,22 @@ public final class NotificationPipeline extends Construct {
     /** Days a chart image is kept: links in chat messages and e-mails stop working after it. */
     public static final int CHART_DAYS = 30;
     static final Duration NOTIFIER_TIMEOUT = Duration.seconds(60);
+    /** The encryption context KmsSecretSealer sends with every call; grants require it. */
+    public static final String SECRETS_CONTEXT_KEY = "purpose";
+    public static final String SECRETS_CONTEXT_VALUE = "longwatch-channel-secrets";
 
     /**
      * @param consoleUrl   the console's address, for links in notifications ({@code LONGWATCH_CONSOLE_URL})
      * @param publicApiUrl the tenant API's address, for chat action links ({@code LONGWATCH_PUBLIC_API_URL})
      * @param memoryMb     memory of both notifier functions
      * @param production   keeps the channel-secrets key when the stack is deleted
+     * @param snsTopicArns the topics tenants' SNS channels may publish to (ARNs, {@code *} allowed), besides the
+     *                     alert topic; empty: SNS channels can reach no other topic
      */
     public record Props(TableSet tables, FunctionSettings functions, RollupRetention retention, String consoleUrl,
-                        String publicApiUrl, int memoryMb, boolean production) {
+                        String publicApiUrl, int memoryMb, boolean production, List<String> snsTopicArns) {
         public Props {
+            snsTopicArns = List.copyOf(snsTopicArns);
             Objects.requireNonNull(tables, "tables");
             Objects.requireNonNull(functions, "functions");
             Objects.requireNonNull(retention, "retention");
@@ -88,8 +94,9 @@ public final class NotificationPipeline extends Construct {
                 .deadLetterQueue(DeadLetterQueue.builder().queue(deadLetters).maxReceiveCount(MAX_RECEIVES).build())
                 .build();
 
-        // Channel secrets (webhook URLs, tokens, signing secrets) are encrypted with this key in the notifications
-        // table. Only the notifications API may encrypt with it; only the notifier and the chat endpoint decrypt.
+        // Channel secrets (webhook URLs, tokens, signing secrets) and the action-link keys are sealed with data keys
+        // of this key in the notifications table. Only the notifications API, the notifier and the chat endpoint
+        // may use it, and only with the sealer's encryption context.
         this.secretsKey = Key.Builder.create(this, "ChannelSecretsKey")
                 .description("Longwatch: encrypts notification channel secrets")
                 .enableKeyRotation(true)
@@ -151,7 +158,7 @@ public final class NotificationPipeline extends Construct {
                 "Longwatch notifier: flushes due notification groups and repeats, every minute", props.memoryMb(),
                 NOTIFIER_TIMEOUT, env, props.functions()));
         for (LongwatchFunction f : List.of(notifier, flush)) {
-            grantNotifier(f, t);
+            grantNotifier(f, t, props.snsTopicArns());
         }
 
         // Batches of 10, gathered for up to 5 s; partial failures redeliver only the failed transitions. At most
@@ -169,7 +176,7 @@ public final class NotificationPipeline extends Construct {
     }
 
     /** What a notifier does: read alerts, record deliveries, decrypt channel secrets, publish, store charts. */
-    private void grantNotifier(LongwatchFunction f, TableSet t) {
+    private void grantNotifier(LongwatchFunction f, TableSet t, List<String> snsTopicArns) {
         // Charts: the query path (read only).
         for (var table : List.of(t.rollups(), t.series(), t.events())) {
             table.grant(f.alias(), DynamoActions.QUERY);
@@ -179,12 +186,17 @@ public final class NotificationPipeline extends Construct {
         t.alerting().grant(f.alias(), DynamoActions.READ);
         // Routes, silences, groups, the delivery log (conditional writes: sent once).
         t.notifications().grant(f.alias(), DynamoActions.READ_WRITE);
-        secretsKey.grant(f.alias(), "kms:Decrypt");
-        // Publishing to the encrypted topic: a data key per message. Spelled out, not grantPublish (which grants
-        // kms:GenerateDataKey* and kms:ReEncrypt*-style wildcards).
+        // Channel secrets and the tenant's action-link key (sealed on first use).
+        grantChannelSecrets(f, secretsKey);
+        // Publishing to the encrypted alert topic: a data key per message. Spelled out, not grantPublish (which
+        // grants kms:GenerateDataKey* and kms:ReEncrypt*-style wildcards). SNS channels publish to the topics the
+        // operator allows (snsChannelTopicArns); a topic encrypted with a key of its own also needs that key's
+        // policy to let this role use it.
+        List<String> topics = new java.util.ArrayList<>(List.of(alertTopic.getTopicArn()));
+        topics.addAll(snsTopicArns);
         f.role().addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .actions(List.of("sns:Publish"))
-                .resources(List.of(alertTopic.getTopicArn()))
+                .resources(topics)
                 .build());
         topicKey.grant(f.alias(), "kms:GenerateDataKey", "kms:Decrypt");
         // Chart images: write them, and read them, because the links it hands out are presigned with its role.
@@ -192,13 +204,36 @@ public final class NotificationPipeline extends Construct {
                 .actions(List.of("s3:PutObject", "s3:GetObject"))
                 .resources(List.of(charts.arnForObjects("*")))
                 .build());
-        NagSuppressions.addResourceSuppressions(f.role().getNode().findChild("DefaultPolicy"), List.of(
-                NagPackSuppression.builder()
-                        .id("AwsSolutions-IAM5")
-                        .appliesTo(List.of(RegexAppliesTo.builder().regex("/^Resource::<.*Charts.*\\.Arn>\\/\\*$/").build()))
-                        .reason("Objects of the charts bucket only (each chart gets a new, unguessable key, so no"
-                                + " narrower prefix exists); PutObject and GetObject are the only S3 actions granted.")
-                        .build()), true);
+        List<NagPackSuppression> excuses = new java.util.ArrayList<>(List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .appliesTo(List.of(RegexAppliesTo.builder().regex("/^Resource::<.*Charts.*\\.Arn>\\/\\*$/").build()))
+                .reason("Objects of the charts bucket only (each chart gets a new, unguessable key, so no"
+                        + " narrower prefix exists); PutObject and GetObject are the only S3 actions granted.")
+                .build()));
+        List<String> wildcards = snsTopicArns.stream().filter(a -> a.contains("*")).map(a -> "Resource::" + a)
+                .toList();
+        if (!wildcards.isEmpty()) {
+            excuses.add(NagPackSuppression.builder()
+                    .id("AwsSolutions-IAM5")
+                    .appliesTo(new java.util.ArrayList<Object>(wildcards))
+                    .reason("sns:Publish only, on the topic patterns the operator allowed for tenants' SNS channels"
+                            + " (context snsChannelTopicArns, infra-cdk/README.md).")
+                    .build());
+        }
+        NagSuppressions.addResourceSuppressions(f.role().getNode().findChild("DefaultPolicy"), excuses, true);
+    }
+
+    /**
+     * Sealing and opening with the channel-secrets key (KmsSecretSealer: GenerateDataKey for a new data key,
+     * Decrypt to open a stored one), and only with its encryption context, so the key serves this purpose alone.
+     */
+    static void grantChannelSecrets(LongwatchFunction f, software.amazon.awscdk.services.kms.IKey key) {
+        f.role().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("kms:GenerateDataKey", "kms:Decrypt"))
+                .resources(List.of(key.getKeyArn()))
+                .conditions(Map.of("StringEquals", Map.of("kms:EncryptionContext:" + SECRETS_CONTEXT_KEY,
+                        SECRETS_CONTEXT_VALUE)))
+                .build());
     }
 
     public Queue queue() {
