@@ -60,7 +60,7 @@ public final class AlertingStack extends Stack {
                 consoleUrl, props.publicApiUrl()));
         this.consoleApi = new ConsoleApi(this, "ConsoleApi", new ConsoleApi.Props(
                 props.console().users().pool(), props.console().users().client(), consoleUrl,
-                props.console().users().signInUrl(), props.console().site().bucket(),
+                props.console().users().signInUrl(), props.publicApiUrl(), props.console().site().bucket(),
                 props.console().site().distribution(), api.monitors().alias(), api.notifications().alias(),
                 props.tenantApi().query().alias(), props.functions(), c.apiRateLimit(), c.apiBurstLimit()));
         CdkHelperFunctions.excuse(this);

@@ -10,6 +10,7 @@ import software.amazon.awscdk.StackProps;
 import software.constructs.Construct;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -33,7 +34,8 @@ public final class ConsoleStack extends Stack {
         super(scope, id, stackProps);
         boolean production = props.config().production();
         this.site = new ConsoleSite(this, "Site", new ConsoleSite.Props(Path.of(props.console().consoleDist()),
-                props.console().consoleDomain(), production));
+                props.console().consoleDomain(), production,
+                props.console().apiDomain().map(d -> List.of(d.url())).orElse(List.of())));
         // Unique per account and stage unless the operator picks a prefix (the prefix is global per region).
         String prefix = props.console().cognitoDomainPrefix()
                 .orElse("longwatch-" + props.config().stage() + "-" + Aws.ACCOUNT_ID);

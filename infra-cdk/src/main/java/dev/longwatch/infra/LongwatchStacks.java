@@ -3,6 +3,7 @@ package dev.longwatch.infra;
 import dev.longwatch.infra.construct.ApiDomain;
 import dev.longwatch.infra.construct.FunctionSettings;
 import dev.longwatch.infra.construct.LongwatchFunction;
+import dev.longwatch.infra.construct.TenantApiCors;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.CrossStackReferences;
@@ -63,6 +64,9 @@ public record LongwatchStacks(LongwatchConfig config, DataStack data, IngestStac
         ConsoleStack console = new ConsoleStack(app, prefix + "Console",
                 props(config, "Longwatch " + config.stage() + ": web console (S3, CloudFront) and its Cognito users"),
                 new ConsoleStack.Props(config, consoleConfig));
+        // The console signs in with an API key against the tenant API: its origin may call it (Ingest now deploys
+        // after Console, which depends on nothing).
+        TenantApiCors.allow(ingest.api().api(), console.site().url());
         AlertingStack alerting = new AlertingStack(app, prefix + "Alerting",
                 props(config, "Longwatch " + config.stage() + ": evaluator, notifications, chat, alerting and console APIs"),
                 new AlertingStack.Props(config, alertingConfig, data.tables(), ingest.api(), publicApiUrl, console,

@@ -406,7 +406,8 @@ class AlertingStackTest {
         Map<String, Object> deployment = Cfn.properties(Cfn.onlyResource(i.alerting(), "Custom::CDKBucketDeployment"));
         // The values are filled in at deploy time (markers): this API's address, the pool and the client.
         String markers = Cfn.json(deployment.get("SourceMarkers"));
-        assertTrue(markers.contains(id(i.stacks.alerting().consoleApi().api())), markers);
+        assertTrue(markers.contains(id(i.stacks.alerting().consoleApi().api())), "consoleApiUrl: " + markers);
+        assertTrue(markers.contains(id(i.stacks.ingest().api().api())), "apiUrl, the tenant API: " + markers);
         assertTrue(markers.contains(id(i.stacks.console().users().pool())), markers);
         assertTrue(markers.contains(id(i.stacks.console().users().client())), markers);
         assertTrue(Cfn.json(deployment.get("DestinationBucketName")).contains(id(i.stacks.console().site().bucket())),

@@ -214,6 +214,36 @@ class ConsoleStackTest {
         assertTrue(i.stacks.alerting().getDependencies().contains(i.stacks.ingest()));
         assertTrue(i.stacks.alerting().getDependencies().contains(i.stacks.data()));
         assertTrue(i.stacks.console().getDependencies().isEmpty(), "the console depends on nothing");
+        assertTrue(i.stacks.ingest().getDependencies().contains(i.stacks.console()), "the tenant API admits its origin");
         assertTrue(i.stacks.observability().getDependencies().contains(i.stacks.alerting()));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theConsoleMayCallTheTenantApiFromTheBrowserAndNoOtherOriginMay() {
+        Installation d = Installation.defaults();
+        Map<String, Object> api = Cfn.properties(Cfn.resources(d.ingest(), "AWS::ApiGatewayV2::Api")
+                .get(id(d.stacks.ingest().api().api())));
+        Map<String, Object> cors = (Map<String, Object>) api.get("CorsConfiguration");
+        String origins = Cfn.json(cors.get("AllowOrigins"));
+        assertEquals(1, ((List<Object>) cors.get("AllowOrigins")).size());
+        assertTrue(origins.contains(id(d.stacks.console().site().distribution())), origins);
+        assertFalse(origins.contains("\"*\""), origins);
+        assertTrue(((List<String>) cors.get("AllowHeaders")).contains("Authorization"));
+        assertFalse(cors.containsKey("AllowCredentials"), "API keys travel in a header, never in cookies");
+        Installation p = Installation.production();
+        Map<String, Object> prod = (Map<String, Object>) Cfn.properties(Cfn.resources(p.ingest(),
+                "AWS::ApiGatewayV2::Api").get(id(p.stacks.ingest().api().api()))).get("CorsConfiguration");
+        assertEquals(List.of("https://console.longwatch.example.com"), prod.get("AllowOrigins"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theConsoleMayConnectToTheCustomApiDomain() {
+        Map<String, Object> config = (Map<String, Object>) Cfn.properties(Cfn.onlyResource(
+                Installation.production().console(), "AWS::CloudFront::ResponseHeadersPolicy"))
+                .get("ResponseHeadersPolicyConfig");
+        String csp = Cfn.json(((Map<String, Object>) config.get("SecurityHeadersConfig")).get("ContentSecurityPolicy"));
+        assertTrue(csp.contains("connect-src 'self' https://api.longwatch.example.com "), csp);
     }
 }

@@ -38,19 +38,21 @@ import java.util.Objects;
  * client (a JWT authorizer); the handlers take the tenant from the token's {@code custom:tenant} claim when the
  * request carries authorizer claims. CORS admits only the console's origin.
  *
- * <p>It also writes the console's {@code /config.json}: this API's address and the sign-in settings, which exist
- * only after this API (so the console stack, deployed earlier, cannot write them).
+ * <p>It also writes the console's {@code /config.json}: the tenant API's address ({@code apiUrl}, for sign-in with
+ * an API key), this API's address and the Cognito sign-in settings, which exist only after this API (so the console
+ * stack, deployed earlier, cannot write them).
  */
 public final class ConsoleApi extends Construct {
 
     /**
      * @param consoleUrl   the console's origin (CORS, sign-in redirect), no trailing slash
      * @param signInUrl    the Cognito hosted sign-in base URL
+     * @param tenantApiUrl the tenant API as users reach it (API-key sign-in uses it)
      * @param site         the console bucket and distribution, for {@code config.json}
      * @param monitors     the monitors function's alias; likewise notifications and query
      * @param rateLimit    steady requests per second across all console users
      */
-    public record Props(IUserPool pool, IUserPoolClient client, String consoleUrl, String signInUrl,
+    public record Props(IUserPool pool, IUserPoolClient client, String consoleUrl, String signInUrl, String tenantApiUrl,
                         IBucket siteBucket, IDistribution distribution, IFunction monitors, IFunction notifications,
                         IFunction query, FunctionSettings functions, int rateLimit, int burstLimit) {
         public Props {
@@ -58,6 +60,7 @@ public final class ConsoleApi extends Construct {
             Objects.requireNonNull(client, "client");
             Objects.requireNonNull(consoleUrl, "consoleUrl");
             Objects.requireNonNull(signInUrl, "signInUrl");
+            Objects.requireNonNull(tenantApiUrl, "tenantApiUrl");
             Objects.requireNonNull(siteBucket, "siteBucket");
             Objects.requireNonNull(distribution, "distribution");
             Objects.requireNonNull(monitors, "monitors");
@@ -136,7 +139,10 @@ public final class ConsoleApi extends Construct {
         }
 
         Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("apiUrl", stage.getUrl());
+        // apiUrl: the tenant API, for sign-in with an API key (what the console does today); consoleApiUrl and the
+        // rest: this API and Cognito, for sign-in as a console user (ID token, tenant from custom:tenant).
+        settings.put("apiUrl", props.tenantApiUrl());
+        settings.put("consoleApiUrl", stage.getUrl());
         settings.put("region", Aws.REGION);
         settings.put("userPoolId", props.pool().getUserPoolId());
         settings.put("userPoolClientId", props.client().getUserPoolClientId());

@@ -70,11 +70,14 @@ public final class ConsoleSite extends Construct {
      * @param dist       the built console ({@code web-console/dist})
      * @param domain     the console's own name and its us-east-1 certificate, if configured
      * @param production keeps the access logs when the stack is deleted
+     * @param apiOrigins origins the console may call besides API Gateway and Cognito of the region (a custom API
+     *                   domain, {@code https://api.example.com})
      */
-    public record Props(Path dist, Optional<CustomDomain> domain, boolean production) {
+    public record Props(Path dist, Optional<CustomDomain> domain, boolean production, List<String> apiOrigins) {
         public Props {
             Objects.requireNonNull(dist, "dist");
             Objects.requireNonNull(domain, "domain");
+            apiOrigins = List.copyOf(apiOrigins);
         }
     }
 
@@ -117,7 +120,7 @@ public final class ConsoleSite extends Construct {
                 .comment("Longwatch console: security headers")
                 .securityHeadersBehavior(ResponseSecurityHeadersBehavior.builder()
                         .contentSecurityPolicy(ResponseHeadersContentSecurityPolicy.builder()
-                                .contentSecurityPolicy(contentSecurityPolicy())
+                                .contentSecurityPolicy(contentSecurityPolicy(props.apiOrigins()))
                                 .override(true).build())
                         .contentTypeOptions(ResponseHeadersContentTypeOptions.builder().override(true).build())
                         .frameOptions(ResponseHeadersFrameOptions.builder()
@@ -233,12 +236,14 @@ public final class ConsoleSite extends Construct {
 
     /**
      * Scripts, styles and images only from the console itself; API calls only to API Gateway and Cognito of this
-     * region (and a custom API domain would be added here); never framed.
+     * region and the custom API domain; never framed.
      */
-    private static String contentSecurityPolicy() {
+    private static String contentSecurityPolicy(List<String> apiOrigins) {
         String region = Aws.REGION;
         return "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:;"
-                + " font-src 'self'; connect-src 'self' https://*.execute-api." + region + ".amazonaws.com"
+                + " font-src 'self'; connect-src 'self'"
+                + apiOrigins.stream().map(o -> " " + o).collect(java.util.stream.Collectors.joining())
+                + " https://*.execute-api." + region + ".amazonaws.com"
                 + " https://*.auth." + region + ".amazoncognito.com https://cognito-idp." + region + ".amazonaws.com;"
                 + " frame-ancestors 'none'; base-uri 'self'; object-src 'none';"
                 + " form-action 'self' https://*.auth." + region + ".amazoncognito.com";
