@@ -161,7 +161,7 @@ public record LongwatchConfig(
         return RETENTION.get(logRetentionDays);
     }
 
-    private static String string(Node node, String key, String fallback) {
+    static String string(Node node, String key, String fallback) {
         Object v = node.tryGetContext(key);
         return v == null ? fallback : v.toString();
     }
@@ -182,7 +182,7 @@ public record LongwatchConfig(
         }
     }
 
-    private static int integer(Node node, String key, int fallback) {
+    static int integer(Node node, String key, int fallback) {
         Object v = node.tryGetContext(key);
         if (v == null) {
             return fallback;
@@ -197,13 +197,13 @@ public record LongwatchConfig(
         }
     }
 
-    private static void check(String key, int value, int min, int max, String meaning) {
+    static void check(String key, int value, int min, int max, String meaning) {
         if (value < min || value > max) {
             throw invalid(key, Integer.toString(value), "between " + min + " and " + max + " (" + meaning + ")");
         }
     }
 
-    private static IllegalArgumentException invalid(String key, String value, String expected) {
+    static IllegalArgumentException invalid(String key, String value, String expected) {
         return new IllegalArgumentException("context '" + key + "' is '" + value + "': expected " + expected
                 + ". Set it with `cdk deploy -c " + key + "=...` or in infra-cdk/cdk.json.");
     }

@@ -1,5 +1,6 @@
 package dev.longwatch.infra;
 
+import dev.longwatch.infra.construct.AlertingAlarms;
 import dev.longwatch.infra.construct.CloudWatchImporter;
 import dev.longwatch.infra.construct.IngestApi;
 import dev.longwatch.infra.construct.LongwatchFunction;
@@ -25,8 +26,10 @@ import java.util.Objects;
  */
 public final class ObservabilityStack extends Stack {
 
+    /** @param alerting the evaluator and the notification path (their alarms and dashboard rows) */
     public record Props(LongwatchConfig config, IStream stream, IngestApi api, RollupConsumer rollup,
-                        ScheduledCompactor compactor, CloudWatchImporter importer, List<LongwatchFunction> functions) {
+                        ScheduledCompactor compactor, CloudWatchImporter importer, List<LongwatchFunction> functions,
+                        AlertingStack alerting) {
         public Props {
             Objects.requireNonNull(config, "config");
             Objects.requireNonNull(stream, "stream");
@@ -35,6 +38,7 @@ public final class ObservabilityStack extends Stack {
             Objects.requireNonNull(compactor, "compactor");
             Objects.requireNonNull(importer, "importer");
             functions = List.copyOf(functions);
+            Objects.requireNonNull(alerting, "alerting");
         }
     }
 
@@ -46,10 +50,14 @@ public final class ObservabilityStack extends Stack {
         this.alerts = new OperatorAlerts(this, "OperatorAlerts", new OperatorAlerts.Props(props.config().alarmEmail()));
         new PlatformAlarms(this, "Alarms", new PlatformAlarms.Props(alerts, props.functions(), props.rollup(),
                 props.compactor(), props.importer(), props.api().stage(), Duration.minutes(props.config().iteratorAgeAlarmMinutes())));
+        // Before the dashboard, whose alarm status shows every alarm routed so far.
+        AlertingAlarms alerting = new AlertingAlarms(this, "AlertingAlarms", new AlertingAlarms.Props(alerts,
+                props.alerting().evaluator(), props.alerting().notifications()));
         this.dashboard = new PlatformDashboard(this, "Dashboard", new PlatformDashboard.Props(
                 "Longwatch-" + props.config().stage(), props.api().stage(), props.stream(), props.api().ingest(),
                 props.rollup(), props.compactor(), props.api().metricStream(), props.importer(), props.functions(),
                 alerts.alarms()));
+        alerting.addWidgets(dashboard.dashboard());
         CfnOutput.Builder.create(this, "OperatorTopicArn").value(alerts.topic().getTopicArn())
                 .description("Subscribe operators (e-mail, chat, paging) to the platform's alarms here")
                 .build();

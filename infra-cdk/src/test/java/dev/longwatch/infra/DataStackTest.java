@@ -32,12 +32,17 @@ class DataStackTest {
         assertEquals(pkSk, keySchema(i, t.series()));
         assertEquals(pkSk, keySchema(i, t.events()));
         assertEquals(pkSk, keySchema(i, t.state()));
+        assertEquals(pkSk, keySchema(i, t.alerting()));
+        assertEquals(pkSk, keySchema(i, t.notifications()));
         assertEquals(List.of(Map.of("AttributeName", "pk", "KeyType", "HASH")), keySchema(i, t.apiKeys()),
                 "api-keys is looked up by the key's hash alone");
         // Keys are strings (TableSetup creates them as S on DynamoDB Local).
         i.data().allResourcesProperties("AWS::DynamoDB::Table", Map.of("AttributeDefinitions",
                 Match.arrayWith(List.of(Map.of("AttributeName", "pk", "AttributeType", "S")))));
-        i.data().resourceCountIs("AWS::DynamoDB::Table", 5);
+        i.data().resourceCountIs("AWS::DynamoDB::Table", 7);
+        // No index: every alerting and notification key starts with the tenant (the contract's rule).
+        assertFalse(Cfn.properties(table(i, t.alerting())).containsKey("GlobalSecondaryIndexes"));
+        assertFalse(Cfn.properties(table(i, t.notifications())).containsKey("GlobalSecondaryIndexes"));
     }
 
     @Test
@@ -48,12 +53,15 @@ class DataStackTest {
     }
 
     @Test
-    void rollupsAndEventsExpireByTheTtlAttribute() {
+    void rollupsEventsAlertingAndNotificationsExpireByTheTtlAttribute() {
         Installation i = Installation.defaults();
         var t = i.stacks.data().tables();
         Map<String, Object> ttl = Map.of("AttributeName", "ttl", "Enabled", true);
         assertEquals(ttl, Cfn.properties(table(i, t.rollups())).get("TimeToLiveSpecification"));
         assertEquals(ttl, Cfn.properties(table(i, t.events())).get("TimeToLiveSpecification"));
+        // Transitions, the delivery log and expired silences go by themselves.
+        assertEquals(ttl, Cfn.properties(table(i, t.alerting())).get("TimeToLiveSpecification"));
+        assertEquals(ttl, Cfn.properties(table(i, t.notifications())).get("TimeToLiveSpecification"));
         assertFalse(Cfn.properties(table(i, t.series())).containsKey("TimeToLiveSpecification"),
                 "the series catalogue must not expire under live series");
         assertFalse(Cfn.properties(table(i, t.apiKeys())).containsKey("TimeToLiveSpecification"));

@@ -16,6 +16,7 @@ import java.util.zip.ZipFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FunctionsTest {
@@ -23,22 +24,40 @@ class FunctionsTest {
     private static List<Map<String, Object>> functions(Installation i) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Template t : i.templates().values()) {
-            Cfn.resources(t, "AWS::Lambda::Function").values().forEach(r -> out.add(Cfn.properties(r)));
+            // Longwatch's own functions; the CDK's helpers (bucket deployment, auto-delete) are the CDK's business.
+            Cfn.resources(t, "AWS::Lambda::Function").values().stream().map(Cfn::properties)
+                    .filter(p -> String.valueOf(p.get("Handler")).startsWith("dev.longwatch."))
+                    .forEach(out::add);
         }
         return out;
     }
 
     private static List<LongwatchFunction> all(Installation i) {
-        return List.of(i.stacks.ingest().api().ingest(), i.stacks.ingest().api().query(),
-                i.stacks.ingest().api().metricStream(), i.stacks.ingest().importer().function(),
-                i.stacks.rollup().rollup().function(), i.stacks.rollup().compactor().function(),
-                i.stacks.rollup().archive().function());
+        List<LongwatchFunction> out = new ArrayList<>(List.of(i.stacks.ingest().api().ingest(),
+                i.stacks.ingest().api().query(), i.stacks.ingest().api().metricStream(),
+                i.stacks.ingest().importer().function(), i.stacks.rollup().rollup().function(),
+                i.stacks.rollup().compactor().function(), i.stacks.rollup().archive().function()));
+        out.addAll(i.stacks.alerting().functions());
+        return out;
     }
+
+    /**
+     * Handlers of the alerting contract (/work/notes/alerting-contract.md) that are written in parallel and not in
+     * this branch's jar yet. Each must be missing: once one is in the jar, the test below fails until it is
+     * removed from here, so the jar check covers it from then on.
+     */
+    private static final Set<String> CONTRACTED_NOT_YET_BUILT = Set.of(
+            "dev.longwatch.handler.ScheduledEvaluatorHandler",
+            "dev.longwatch.handler.HttpMonitorsRequestHandler",
+            "dev.longwatch.handler.SqsNotifierHandler",
+            "dev.longwatch.handler.ScheduledNotifierHandler",
+            "dev.longwatch.handler.HttpNotificationsRequestHandler",
+            "dev.longwatch.handler.HttpChatRequestHandler");
 
     @Test
     void functionsRunJava21OnArm64WithSnapStart() {
         List<Map<String, Object>> fns = functions(Installation.defaults());
-        assertEquals(7, fns.size());
+        assertEquals(13, fns.size());
         for (Map<String, Object> f : fns) {
             assertEquals("java21", f.get("Runtime"), f.get("Handler").toString());
             assertEquals(List.of("arm64"), f.get("Architectures"));
@@ -199,8 +218,13 @@ class FunctionsTest {
         try (ZipFile zip = new ZipFile(jar.toFile())) {
             for (Map<String, Object> f : functions(i)) {
                 String handler = (String) f.get("Handler");
-                assertNotNull(zip.getEntry(handler.replace('.', '/') + ".class"),
-                        handler + " is named in the stack but missing from " + jar);
+                String entry = handler.replaceAll("::.*", "").replace('.', '/') + ".class";
+                if (CONTRACTED_NOT_YET_BUILT.contains(handler.replaceAll("::.*", ""))) {
+                    assertNull(zip.getEntry(entry), handler + " is in the jar now: remove it from"
+                            + " CONTRACTED_NOT_YET_BUILT so this test checks it");
+                    continue;
+                }
+                assertNotNull(zip.getEntry(entry), handler + " is named in the stack but missing from " + jar);
             }
             List<String> testEntries = new ArrayList<>();
             for (var e : Collections.list(zip.entries())) {

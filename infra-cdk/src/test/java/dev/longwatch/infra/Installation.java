@@ -43,6 +43,16 @@ final class Installation {
             Map.entry("hourRetentionDays", 730),
             Map.entry("dayRetentionDays", "7305"),
             Map.entry("cloudWatchImportMinutes", "5"),
+            Map.entry("evaluatorShards", "3"),
+            Map.entry("notifierMemoryMb", 2048),
+            Map.entry("snsChannelTopicArns", "arn:aws:sns:*:123456789012:longwatch-*, arn:aws:sns:eu-west-1:123456789012:ops"),
+            Map.entry("apiDomainName", "api.longwatch.example.com"),
+            Map.entry("apiCertificateArn", "arn:aws:acm:eu-west-1:123456789012:certificate/api-cert"),
+            Map.entry("consoleDomainName", "console.longwatch.example.com"),
+            Map.entry("consoleCertificateArn", "arn:aws:acm:us-east-1:123456789012:certificate/console-cert"),
+            Map.entry("hostedZoneId", "Z0123456789ABCDEFGHIJ"),
+            Map.entry("hostedZoneName", "longwatch.example.com"),
+            Map.entry("cognitoDomainPrefix", "acme-longwatch"),
             Map.entry("cloudWatchImports", "[{\"tenant\": \"acme\", \"id\": \"billing\", \"namespace\": \"AWS/Billing\","
                     + " \"metric\": \"EstimatedCharges\", \"dimensions\": {\"Currency\": \"USD\"},"
                     + " \"statistics\": [\"Maximum\"]}]"));
@@ -106,6 +116,14 @@ final class Installation {
 
     Template observability() {
         return template(stacks.observability());
+    }
+
+    Template console() {
+        return template(stacks.console());
+    }
+
+    Template alerting() {
+        return template(stacks.alerting());
     }
 
     Map<Stack, Template> templates() {

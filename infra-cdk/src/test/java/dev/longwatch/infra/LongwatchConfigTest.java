@@ -133,4 +133,92 @@ class LongwatchConfigTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, s::code);
         assertTrue(e.getMessage().contains("./mvnw -pl functions -am package"), e.getMessage());
     }
+
+    private static ConsoleConfig console(Map<String, Object> context) {
+        return ConsoleConfig.fromContext(App.Builder.create().context(context).build().getNode());
+    }
+
+    @Test
+    void alertingDefaultsToOneEvaluatorShardAndAGigabyteNotifier() {
+        AlertingConfig a = AlertingConfig.fromContext(App.Builder.create().build().getNode());
+        assertEquals(AlertingConfig.defaults(), a);
+        assertEquals(1, a.evaluatorShards());
+        assertEquals(1024, a.notifierMemoryMb());
+        assertEquals(4, AlertingConfig.fromContext(App.Builder.create().context(Map.of("evaluatorShards", "4"))
+                .build().getNode()).evaluatorShards());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AlertingConfig.fromContext(
+                App.Builder.create().context(Map.of("evaluatorShards", 0)).build().getNode()));
+        assertTrue(e.getMessage().contains("'evaluatorShards' is '0'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> AlertingConfig.fromContext(
+                App.Builder.create().context(Map.of("notifierMemoryMb", 128)).build().getNode()));
+        assertTrue(e.getMessage().contains("'notifierMemoryMb'"), e.getMessage());
+    }
+
+    @Test
+    void customDomainsAreOptionalAndNeedANameAndACertificate() {
+        ConsoleConfig none = console(Map.of());
+        assertEquals(ConsoleConfig.defaults(), none);
+        assertEquals(Optional.empty(), none.apiDomain());
+        ConsoleConfig api = console(Map.of("apiDomainName", "API.example.com",
+                "apiCertificateArn", "arn:aws:acm:eu-west-1:123456789012:certificate/abc-123"));
+        assertEquals("api.example.com", api.apiDomain().orElseThrow().name());
+        assertEquals(Optional.empty(), api.apiDomain().orElseThrow().zone());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> console(Map.of("apiDomainName", "api.example.com")));
+        assertTrue(e.getMessage().contains("'apiCertificateArn'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> console(Map.of(
+                "apiCertificateArn", "arn:aws:acm:eu-west-1:123456789012:certificate/abc")));
+        assertTrue(e.getMessage().contains("'apiDomainName'"), e.getMessage());
+    }
+
+    @Test
+    void theConsoleCertificateMustComeFromUsEast1() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> console(Map.of(
+                "consoleDomainName", "console.example.com",
+                "consoleCertificateArn", "arn:aws:acm:eu-west-1:123456789012:certificate/abc")));
+        assertTrue(e.getMessage().contains("'consoleCertificateArn'") && e.getMessage().contains("us-east-1"),
+                e.getMessage());
+    }
+
+    @Test
+    void aHostedZoneMustContainTheDomains() {
+        ConsoleConfig c = console(Map.of("consoleDomainName", "console.example.com",
+                "consoleCertificateArn", "arn:aws:acm:us-east-1:123456789012:certificate/abc",
+                "hostedZoneId", "Z0123456789ABC", "hostedZoneName", "example.com."));
+        assertEquals("example.com", c.consoleDomain().orElseThrow().zone().orElseThrow().name());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> console(Map.of(
+                "consoleDomainName", "console.other.org",
+                "consoleCertificateArn", "arn:aws:acm:us-east-1:123456789012:certificate/abc",
+                "hostedZoneId", "Z0123456789ABC", "hostedZoneName", "example.com")));
+        assertTrue(e.getMessage().contains("hostedZoneName"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> console(Map.of("hostedZoneName", "example.com")));
+        assertTrue(e.getMessage().contains("'hostedZoneId'"), e.getMessage());
+    }
+
+    @Test
+    void theCognitoDomainPrefixFollowsCognitosRules() {
+        assertEquals("acme-watch", console(Map.of("cognitoDomainPrefix", "acme-watch")).cognitoDomainPrefix()
+                .orElseThrow());
+        for (String bad : List.of("Acme", "-acme", "my-cognito-login", "aws-watch")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> console(Map.of("cognitoDomainPrefix", bad)), bad);
+            assertTrue(e.getMessage().contains("'cognitoDomainPrefix'"), e.getMessage());
+        }
+    }
+
+    @Test
+    void snsChannelTopicsAreTopicArnsButNeverEveryTopic() {
+        AlertingConfig a = AlertingConfig.fromContext(App.Builder.create().context(Map.of("snsChannelTopicArns",
+                "arn:aws:sns:*:123456789012:longwatch-*, arn:aws:sns:eu-west-1:123456789012:ops")).build().getNode());
+        assertEquals(List.of("arn:aws:sns:*:123456789012:longwatch-*", "arn:aws:sns:eu-west-1:123456789012:ops"),
+                a.snsChannelTopicArns());
+        assertEquals(List.of("arn:aws:sns:eu-west-1:123456789012:ops"), AlertingConfig.fromContext(App.Builder
+                .create().context(Map.of("snsChannelTopicArns", List.of("arn:aws:sns:eu-west-1:123456789012:ops")))
+                .build().getNode()).snsChannelTopicArns(), "a JSON array in cdk.json");
+        for (String bad : List.of("arn:aws:sns:*:*:*", "arn:aws:sqs:eu-west-1:123456789012:q", "longwatch-*")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AlertingConfig
+                    .fromContext(App.Builder.create().context(Map.of("snsChannelTopicArns", bad)).build().getNode()));
+            assertTrue(e.getMessage().contains("'snsChannelTopicArns'"), e.getMessage());
+        }
+    }
 }

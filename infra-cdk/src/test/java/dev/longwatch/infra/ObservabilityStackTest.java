@@ -63,9 +63,13 @@ class ObservabilityStackTest {
     @Test
     void errorsAndThrottlesOfEveryFunctionRaiseAlarms() {
         Installation i = Installation.defaults();
-        for (LongwatchFunction f : List.of(i.stacks.ingest().api().ingest(), i.stacks.ingest().api().query(),
-                i.stacks.ingest().api().metricStream(), i.stacks.ingest().importer().function(),
-                i.stacks.rollup().rollup().function(), i.stacks.rollup().compactor().function())) {
+        List<LongwatchFunction> all = new ArrayList<>(List.of(i.stacks.ingest().api().ingest(),
+                i.stacks.ingest().api().query(), i.stacks.ingest().api().metricStream(),
+                i.stacks.ingest().importer().function(), i.stacks.rollup().rollup().function(),
+                i.stacks.rollup().compactor().function()));
+        all.addAll(i.stacks.alerting().functions());
+        assertEquals(12, all.size());
+        for (LongwatchFunction f : all) {
             assertEquals(1, alarmsOn(i, "Errors", f.function()).size(), f.getNode().getId() + " errors");
             assertEquals(1, alarmsOn(i, "Throttles", f.function()).size(), f.getNode().getId() + " throttles");
         }
@@ -86,8 +90,10 @@ class ObservabilityStackTest {
     @Test
     void onlyTheDeadMansSwitchTreatsSilenceAsFailure() {
         Installation i = Installation.defaults();
-        List<Map<String, Object>> switches = alarmsOn(i, "Invocations",
-                i.stacks.rollup().compactor().function().function());
+        List<Map<String, Object>> switches = new ArrayList<>(alarmsOn(i, "Invocations",
+                i.stacks.rollup().compactor().function().function()));
+        switches.addAll(alarmsOn(i, "Invocations", i.stacks.alerting().evaluator().function().function()));
+        assertEquals(2, switches.size(), "the compactor's and the evaluator's dead-man's switches");
         for (Map<String, Object> a : alarms(i)) {
             // Elsewhere no data means no traffic or no failures, which is healthy.
             assertEquals(switches.contains(a) ? "breaching" : "notBreaching", a.get("TreatMissingData"),
@@ -162,6 +168,66 @@ class ObservabilityStackTest {
                 "InvocationAttemptCount", "InvocationsSentToDeadLetterCount")) {
             assertTrue(body.contains(aws), aws);
         }
+    }
+
+    @Test
+    void theEvaluatorHasADeadMansSwitchThatCountsEveryShard() {
+        for (Installation i : List.of(Installation.defaults(), Installation.production())) {
+            int shards = i.stacks.alertingConfig().evaluatorShards();
+            List<Map<String, Object>> a = alarmsOn(i, "Invocations",
+                    i.stacks.alerting().evaluator().function().function());
+            assertEquals(1, a.size());
+            Map<String, Object> alarm = a.get(0);
+            assertEquals("AWS/Lambda", alarm.get("Namespace"));
+            assertEquals("Sum", alarm.get("Statistic"));
+            int period = ((Number) alarm.get("Period")).intValue();
+            int expected = period / 60 * shards; // every shard once a minute
+            double threshold = ((Number) alarm.get("Threshold")).doubleValue();
+            assertEquals("LessThanThreshold", alarm.get("ComparisonOperator"));
+            // One shard stopping must be noticed: the threshold is above what the other shards alone reach.
+            assertTrue(threshold > expected - period / 60 && threshold <= expected, "threshold " + threshold
+                    + " of " + expected + " with " + shards + " shards");
+            assertEquals("breaching", alarm.get("TreatMissingData"), "an evaluator that never runs publishes no data");
+            assertTrue(((Number) alarm.get("EvaluationPeriods")).intValue() * period <= 15 * 60,
+                    "a stopped evaluator is noticed within 15 minutes");
+        }
+        assertEquals(3, Installation.production().stacks.alertingConfig().evaluatorShards());
+    }
+
+    @Test
+    void everyDeadLetterQueueOfTheAlertingPathRaisesAnAlarm() {
+        Installation i = Installation.defaults();
+        var alerting = i.stacks.alerting();
+        for (Object queue : List.of(alerting.notifications().deadLetters(),
+                alerting.evaluator().schedule().deadLetters(), alerting.notifications().flushSchedule().deadLetters())) {
+            List<Map<String, Object>> a = alarmsOn(i, "ApproximateNumberOfMessagesVisible", queue);
+            assertEquals(1, a.size(), Installation.logicalId((software.constructs.IConstruct) queue));
+            assertEquals(1, ((Number) a.get(0).get("Threshold")).intValue(), "a single message is a lost notification or tick");
+            assertEquals("GreaterThanOrEqualToThreshold", a.get(0).get("ComparisonOperator"));
+        }
+    }
+
+    @Test
+    void notificationsWaitingTooLongOnTheQueueRaiseAnAlarm() {
+        Installation i = Installation.defaults();
+        List<Map<String, Object>> a = alarmsOn(i, "ApproximateAgeOfOldestMessage",
+                i.stacks.alerting().notifications().queue());
+        assertEquals(1, a.size());
+        assertEquals(300, ((Number) a.get(0).get("Threshold")).intValue());
+    }
+
+    @Test
+    void theDashboardShowsTheEvaluatorAndTheNotifier() {
+        Installation i = Installation.defaults();
+        String body = Cfn.json(Cfn.properties(Cfn.onlyResource(i.observability(), "AWS::CloudWatch::Dashboard"))
+                .get("DashboardBody"));
+        for (String title : List.of("Evaluator runs", "Evaluator duration", "Evaluator schedule", "Notification queue",
+                "Notifier runs", "Notifier duration")) {
+            assertTrue(body.contains(title), title);
+        }
+        assertTrue(body.contains(Installation.logicalId(i.stacks.alerting().evaluator().function().function())));
+        assertTrue(body.contains(Installation.logicalId(i.stacks.alerting().notifications().notifier().function())));
+        assertTrue(body.contains("ApproximateAgeOfOldestMessage"));
     }
 
     private static List<String> documentedMetrics() throws Exception {

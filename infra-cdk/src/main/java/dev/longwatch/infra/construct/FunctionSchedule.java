@@ -33,17 +33,30 @@ import java.util.Objects;
  */
 public final class FunctionSchedule extends Construct {
 
-    /** @param what the job's name in descriptions, e.g. "the Longwatch compactor" */
-    public record Props(LongwatchFunction function, Duration rate, String what) {
+    /**
+     * @param what   the job's name in descriptions, e.g. "the Longwatch compactor"
+     * @param inputs one schedule per entry, each invoking with its entry (plus {@code scheduledTime}) as input:
+     *               how a sharded job (the evaluator) gets {@code {"shard": i, "shardCount": N}}
+     */
+    public record Props(LongwatchFunction function, Duration rate, String what, List<Map<String, Object>> inputs) {
         public Props {
             Objects.requireNonNull(function, "function");
             Objects.requireNonNull(rate, "rate");
             Objects.requireNonNull(what, "what");
+            inputs = List.copyOf(inputs);
+            if (inputs.isEmpty()) {
+                throw new IllegalArgumentException("a schedule needs at least one input");
+            }
+        }
+
+        /** One schedule whose input is only the tick's time. */
+        public Props(LongwatchFunction function, Duration rate, String what) {
+            this(function, rate, what, List.of(Map.of()));
         }
     }
 
     private final ScheduleGroup group;
-    private final Schedule schedule;
+    private final List<Schedule> schedules = new java.util.ArrayList<>();
     private final Role role;
     private final Queue deadLetters;
 
@@ -87,26 +100,32 @@ public final class FunctionSchedule extends Construct {
                                 + group.getScheduleGroupName() + "/*"))))
                 .build();
 
-        this.schedule = Schedule.Builder.create(this, "Schedule")
-                .description("Invokes " + props.what())
-                .scheduleGroup(group)
-                .schedule(ScheduleExpression.rate(props.rate()))
-                // Exactly on the tick: a dead-man's switch may count invocations per period.
-                .timeWindow(TimeWindow.off())
-                .target(LambdaInvoke.Builder.create(function.alias())
-                        .role(role)
-                        // The handlers ignore their input; the tick's time makes a run traceable in the logs.
-                        .input(ScheduleTargetInput.fromObject(Map.of(
-                                "scheduledTime", ContextAttribute.getScheduledTime())))
-                        // Delivery only (the invocation is asynchronous); a tick older than a minute is stale.
-                        .retryAttempts(3)
-                        .maxEventAge(Duration.seconds(60))
-                        .deadLetterQueue(deadLetters)
-                        .build())
-                .build();
-        // The schedule names its group by a literal name (no reference CloudFormation could order by), so the
-        // group must exist first; and the role's policy, so the first tick may already invoke.
-        schedule.getNode().addDependency(group, role);
+        for (int i = 0; i < props.inputs().size(); i++) {
+            Map<String, Object> input = new java.util.LinkedHashMap<>(props.inputs().get(i));
+            // The tick's time makes a run traceable in the logs.
+            input.put("scheduledTime", ContextAttribute.getScheduledTime());
+            // The first keeps the id "Schedule" that a single schedule always had (no replacement on upgrade).
+            Schedule schedule = Schedule.Builder.create(this, i == 0 ? "Schedule" : "Schedule" + i)
+                    .description("Invokes " + props.what() + (props.inputs().size() > 1
+                            ? " (" + (i + 1) + " of " + props.inputs().size() + ")" : ""))
+                    .scheduleGroup(group)
+                    .schedule(ScheduleExpression.rate(props.rate()))
+                    // Exactly on the tick: a dead-man's switch may count invocations per period.
+                    .timeWindow(TimeWindow.off())
+                    .target(LambdaInvoke.Builder.create(function.alias())
+                            .role(role)
+                            .input(ScheduleTargetInput.fromObject(input))
+                            // Delivery only (the invocation is asynchronous); a tick older than a minute is stale.
+                            .retryAttempts(3)
+                            .maxEventAge(Duration.seconds(60))
+                            .deadLetterQueue(deadLetters)
+                            .build())
+                    .build();
+            // The schedule names its group by a literal name (no reference CloudFormation could order by), so the
+            // group must exist first; and the role's policy, so the first tick may already invoke.
+            schedule.getNode().addDependency(group, role);
+            schedules.add(schedule);
+        }
     }
 
     public ScheduleGroup group() {
@@ -114,7 +133,12 @@ public final class FunctionSchedule extends Construct {
     }
 
     public Schedule schedule() {
-        return schedule;
+        return schedules.get(0);
+    }
+
+    /** One per input, in the order of {@link Props#inputs()}. */
+    public List<Schedule> schedules() {
+        return List.copyOf(schedules);
     }
 
     public Role role() {

@@ -55,7 +55,7 @@ public final class IngestApi extends Construct {
      * JSON access log lines; request ids match the functions' {@code requestId} log field. No user agent or
      * other client text that could break the JSON line.
      */
-    private static final String ACCESS_LOG_FORMAT = "{"
+    static final String ACCESS_LOG_FORMAT = "{"
             + "\"requestId\":\"$context.requestId\","
             + "\"time\":\"$context.requestTime\","
             + "\"ip\":\"$context.identity.sourceIp\","

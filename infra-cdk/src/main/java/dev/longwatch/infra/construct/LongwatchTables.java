@@ -15,7 +15,8 @@ import software.constructs.Construct;
  * <p>On-demand billing (ingest is bursty and a provisioned floor would cost more than it saves at small
  * scale), point-in-time recovery, and TTL on the attribute {@code ttl} for rollups (a slab expires at its end
  * plus its tier's retention) and events. {@code state} holds job progress (the compactor's marks and the
- * recompute requests late data leaves for it). In production the tables are retained and protected from
+ * recompute requests late data leaves for it). {@code alerting} and {@code notifications} hold the monitors and
+ * alerts, and the channels, routes, silences and delivery log (both with TTL). In production the tables are retained and protected from
  * deletion.
  */
 public final class LongwatchTables extends Construct {
@@ -33,7 +34,11 @@ public final class LongwatchTables extends Construct {
                 table("Series", true, false, props),
                 table("Events", true, true, props),
                 table("ApiKeys", false, false, props),
-                table("State", true, false, props));
+                table("State", true, false, props),
+                // Monitors, alert instances, transitions, audit; channels, routes, silences, windows, groups, the
+                // delivery log. Transitions, delivery log entries and expired silences carry a `ttl`.
+                table("Alerting", true, true, props),
+                table("Notifications", true, true, props));
     }
 
     private Table table(String id, boolean sortKey, boolean ttl, Props props) {

@@ -8,9 +8,11 @@ import java.util.Objects;
 
 /**
  * The Longwatch tables, as the functions receive them: by name in the environment, by grant in IAM.
- * {@code state} holds the progress of jobs (compactor, importers).
+ * {@code state} holds the progress of jobs (compactor, importers); {@code alerting} the monitors and alerts,
+ * {@code notifications} the channels, routes, silences and delivery log.
  */
-public record TableSet(ITable rollups, ITable series, ITable events, ITable apiKeys, ITable state) {
+public record TableSet(ITable rollups, ITable series, ITable events, ITable apiKeys, ITable state,
+                       ITable alerting, ITable notifications) {
 
     public TableSet {
         Objects.requireNonNull(rollups, "rollups");
@@ -18,6 +20,8 @@ public record TableSet(ITable rollups, ITable series, ITable events, ITable apiK
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(apiKeys, "apiKeys");
         Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(alerting, "alerting");
+        Objects.requireNonNull(notifications, "notifications");
     }
 
     /**
@@ -43,6 +47,10 @@ public record TableSet(ITable rollups, ITable series, ITable events, ITable apiK
             return "LONGWATCH_API_KEYS_TABLE";
         } else if (t == state) {
             return "LONGWATCH_STATE_TABLE";
+        } else if (t == alerting) {
+            return "LONGWATCH_ALERTING_TABLE";
+        } else if (t == notifications) {
+            return "LONGWATCH_NOTIFICATIONS_TABLE";
         }
         throw new IllegalArgumentException("not a Longwatch table: " + t.getNode().getPath());
     }

@@ -1,0 +1,168 @@
+package dev.longwatch.infra.construct;
+
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegration;
+import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
+import software.amazon.awscdk.services.apigatewayv2.HttpRoute;
+import software.amazon.awscdk.services.apigatewayv2.HttpRouteKey;
+import software.amazon.awscdk.services.apigatewayv2.IHttpApi;
+import software.amazon.awscdk.services.kms.IKey;
+import software.amazon.awscdk.services.sqs.IQueue;
+import software.constructs.Construct;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The alerting and notification handlers behind HTTP: monitors, alerts and audit
+ * ({@code HttpMonitorsRequestHandler}), channels, silences, routes, maintenance windows and the delivery log
+ * ({@code HttpNotificationsRequestHandler}), and the chat endpoint ({@code HttpChatRequestHandler}), with their
+ * routes on the tenant API. The console API routes to the same functions ({@link ConsoleApi}).
+ *
+ * <p>Like ingest and query, the tenant routes have no gateway authorizer: the handlers check the API key (401 on a
+ * missing or unknown one). The chat routes carry no API key at all: Slack signs its requests with the app's
+ * signing secret and action links carry a signed token, both verified in the handler.
+ */
+public final class AlertingApi extends Construct {
+    static final String MONITORS_HANDLER = "dev.longwatch.handler.HttpMonitorsRequestHandler";
+    static final String NOTIFICATIONS_HANDLER = "dev.longwatch.handler.HttpNotificationsRequestHandler";
+    static final String CHAT_HANDLER = "dev.longwatch.handler.HttpChatRequestHandler";
+
+    /**
+     * @param api          the tenant API the routes join
+     * @param notifyQueue  where a hand-made resolve or a chat action sends its transition
+     * @param secretsKey   the channel-secrets key: the notifications API seals and opens channel secrets, the chat
+     *                     endpoint opens the action-link key
+     * @param consoleUrl   for links back to the console
+     * @param publicApiUrl the tenant API's address, for signed action links
+     */
+    public record Props(TableSet tables, FunctionSettings functions, RollupRetention retention, IHttpApi api,
+                        IQueue notifyQueue, IKey secretsKey, String consoleUrl, String publicApiUrl) {
+        public Props {
+            Objects.requireNonNull(tables, "tables");
+            Objects.requireNonNull(functions, "functions");
+            Objects.requireNonNull(retention, "retention");
+            Objects.requireNonNull(api, "api");
+            Objects.requireNonNull(notifyQueue, "notifyQueue");
+            Objects.requireNonNull(secretsKey, "secretsKey");
+            Objects.requireNonNull(consoleUrl, "consoleUrl");
+            Objects.requireNonNull(publicApiUrl, "publicApiUrl");
+        }
+    }
+
+    private final LongwatchFunction monitors;
+    private final LongwatchFunction notifications;
+    private final LongwatchFunction chat;
+    private final List<HttpRoute> routes = new ArrayList<>();
+
+    public AlertingApi(Construct scope, String id, Props props) {
+        super(scope, id);
+        TableSet t = props.tables();
+
+        // Monitors CRUD, alerts, audit, and backtests, which read series like a query does.
+        Map<String, String> monitorsEnv = new HashMap<>(t.environmentFor(t.rollups(), t.series(), t.events(),
+                t.apiKeys(), t.alerting()));
+        monitorsEnv.putAll(props.retention().environment());
+        monitorsEnv.put("LONGWATCH_NOTIFY_QUEUE_URL", props.notifyQueue().getQueueUrl());
+        // 1.5 GB: a backtest evaluates a monitor over days of rollups in one request; 28 s, inside API Gateway's 30.
+        this.monitors = new LongwatchFunction(this, "MonitorsApi", new LongwatchFunction.Props(MONITORS_HANDLER,
+                "Longwatch monitors API: monitors, backtests, alerts, audit", 1536, Duration.seconds(28),
+                monitorsEnv, props.functions()));
+        // Backtests read the series index, rollup slabs and events (BacktestService's adapters), never write them.
+        for (var table : List.of(t.rollups(), t.series(), t.events())) {
+            table.grant(monitors.alias(), DynamoActions.READ);
+        }
+        t.apiKeys().grant(monitors.alias(), "dynamodb:GetItem");
+        t.alerting().grant(monitors.alias(), DynamoActions.READ_WRITE);
+        // Resolving an alert by hand notifies like a resolve by the evaluator.
+        props.notifyQueue().grantSendMessages(monitors.alias());
+
+        Map<String, String> notificationsEnv = new HashMap<>(t.environmentFor(t.apiKeys(), t.alerting(),
+                t.notifications()));
+        notificationsEnv.put("LONGWATCH_SECRETS_KEY_ID", props.secretsKey().getKeyId());
+        this.notifications = new LongwatchFunction(this, "NotificationsApi", new LongwatchFunction.Props(
+                NOTIFICATIONS_HANDLER, "Longwatch notifications API: channels, routes, silences, maintenance windows",
+                1024, Duration.seconds(15), notificationsEnv, props.functions()));
+        t.apiKeys().grant(notifications.alias(), "dynamodb:GetItem");
+        t.notifications().grant(notifications.alias(), DynamoActions.READ_WRITE);
+        // Monitor names and ids for routes and silences; never alert state.
+        t.alerting().grant(notifications.alias(), DynamoActions.READ);
+        // Seals channel secrets when a channel is saved, opens them when it is read back (responses show only the
+        // names of the secrets that are set).
+        NotificationPipeline.grantChannelSecrets(notifications, props.secretsKey());
+
+        Map<String, String> chatEnv = new HashMap<>(t.environmentFor(t.alerting(), t.notifications()));
+        chatEnv.put("LONGWATCH_SECRETS_KEY_ID", props.secretsKey().getKeyId());
+        chatEnv.put("LONGWATCH_NOTIFY_QUEUE_URL", props.notifyQueue().getQueueUrl());
+        chatEnv.put("LONGWATCH_CONSOLE_URL", props.consoleUrl());
+        chatEnv.put("LONGWATCH_PUBLIC_API_URL", props.publicApiUrl());
+        // Slack wants an answer within 3 s: small and quick, SnapStart keeps the first one fast too.
+        this.chat = new LongwatchFunction(this, "Chat", new LongwatchFunction.Props(CHAT_HANDLER,
+                "Longwatch chat: Slack commands and interactions, signed action links", 1024, Duration.seconds(10),
+                chatEnv, props.functions()));
+        // Acknowledge, resolve and silence from chat: alert state and silences; the tenant's sealed action-link key
+        // and the Slack signing secret are opened to verify each request.
+        t.alerting().grant(chat.alias(), DynamoActions.READ_WRITE);
+        t.notifications().grant(chat.alias(), DynamoActions.READ_WRITE);
+        NotificationPipeline.grantChannelSecrets(chat, props.secretsKey());
+        props.notifyQueue().grantSendMessages(chat.alias());
+
+        Map<AlertingRoutes.Target, HttpLambdaIntegration> integrations = Map.of(
+                AlertingRoutes.Target.MONITORS, integration("MonitorsIntegration", monitors.alias()),
+                AlertingRoutes.Target.NOTIFICATIONS, integration("NotificationsIntegration", notifications.alias()),
+                AlertingRoutes.Target.CHAT, integration("ChatIntegration", chat.alias()));
+        List<AlertingRoutes.Route> all = new ArrayList<>(AlertingRoutes.TENANT);
+        all.addAll(AlertingRoutes.CHAT);
+        for (AlertingRoutes.Route r : all) {
+            for (HttpMethod m : r.methods()) {
+                HttpRoute route = HttpRoute.Builder.create(this, "Route" + m + r.path().replaceAll("[^A-Za-z0-9]", ""))
+                        .httpApi(props.api())
+                        .routeKey(HttpRouteKey.with(r.path(), m))
+                        .integration(integrations.get(r.target()))
+                        .build();
+                NagSuppressions.addResourceSuppressions(route, List.of(NagPackSuppression.builder()
+                        .id("AwsSolutions-APIG4")
+                        .reason(r.target() == AlertingRoutes.Target.CHAT
+                                ? "Chat routes are called by Slack and by action links, which cannot carry an API key:"
+                                + " the handler verifies Slack's request signature (signing secret, 5-minute replay"
+                                + " window) or the link's signed token before doing anything."
+                                : "Tenant routes are authorized inside the handler by the API key's SHA-256 in the"
+                                + " api-keys table (cached 60 s), like ingest and query: an HTTP API Lambda"
+                                + " authorizer could only refuse with 403, and the API contract answers 401.")
+                        .build()));
+                routes.add(route);
+            }
+        }
+    }
+
+    /**
+     * One invoke permission per function and API (any route of this API), not one per route: a function's resource
+     * policy is limited to 20 KB, and the notifications function alone serves some 30 routes on each API.
+     */
+    static HttpLambdaIntegration integration(String id, software.amazon.awscdk.services.lambda.IFunction handler) {
+        return new HttpLambdaIntegration(id, handler,
+                software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegrationProps.builder()
+                        .scopePermissionToRoute(false).build());
+    }
+
+    public LongwatchFunction monitors() {
+        return monitors;
+    }
+
+    public LongwatchFunction notifications() {
+        return notifications;
+    }
+
+    public LongwatchFunction chat() {
+        return chat;
+    }
+
+    public List<HttpRoute> routes() {
+        return List.copyOf(routes);
+    }
+}
