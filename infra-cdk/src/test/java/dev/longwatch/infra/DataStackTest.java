@@ -40,9 +40,18 @@ class DataStackTest {
         i.data().allResourcesProperties("AWS::DynamoDB::Table", Map.of("AttributeDefinitions",
                 Match.arrayWith(List.of(Map.of("AttributeName", "pk", "AttributeType", "S")))));
         i.data().resourceCountIs("AWS::DynamoDB::Table", 7);
-        // No index: every alerting and notification key starts with the tenant (the contract's rule).
+        // Alerting has no index: every key starts with the tenant.
         assertFalse(Cfn.properties(table(i, t.alerting())).containsKey("GlobalSecondaryIndexes"));
-        assertFalse(Cfn.properties(table(i, t.notifications())).containsKey("GlobalSecondaryIndexes"));
+    }
+
+    @Test
+    void theNotifierFindsDueWorkThroughTheIndexTableSetupCreates() {
+        Installation i = Installation.defaults();
+        Object gsis = Cfn.properties(table(i, i.stacks.data().tables().notifications())).get("GlobalSecondaryIndexes");
+        assertEquals(List.of(Map.of("IndexName", "gsi1",
+                "KeySchema", List.of(Map.of("AttributeName", "gsi1pk", "KeyType", "HASH"),
+                        Map.of("AttributeName", "gsi1sk", "KeyType", "RANGE")),
+                "Projection", Map.of("ProjectionType", "ALL"))), gsis);
     }
 
     @Test

@@ -5,6 +5,8 @@ import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
 import software.amazon.awscdk.services.dynamodb.BillingMode;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
+import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
+import software.amazon.awscdk.services.dynamodb.ProjectionType;
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.constructs.Construct;
 
@@ -21,6 +23,8 @@ import software.constructs.Construct;
  */
 public final class LongwatchTables extends Construct {
     public static final String TTL_ATTRIBUTE = "ttl";
+    /** The notifications table's one global secondary index. */
+    public static final String DUE_INDEX = "gsi1";
 
     public record Props(boolean production) {
     }
@@ -29,6 +33,13 @@ public final class LongwatchTables extends Construct {
 
     public LongwatchTables(Construct scope, String id, Props props) {
         super(scope, id);
+        Table notifications = table("Notifications", true, true, props);
+        // A sparse index of the items with work due (groups to flush, deliveries to retry): the notifier's
+        // minute tick queries it instead of scanning. Same name and keys as TableSetup's on DynamoDB Local.
+        notifications.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder().indexName(DUE_INDEX)
+                .partitionKey(Attribute.builder().name(DUE_INDEX + "pk").type(AttributeType.STRING).build())
+                .sortKey(Attribute.builder().name(DUE_INDEX + "sk").type(AttributeType.STRING).build())
+                .projectionType(ProjectionType.ALL).build());
         this.tables = new TableSet(
                 table("Rollups", true, true, props),
                 table("Series", true, false, props),
@@ -38,7 +49,7 @@ public final class LongwatchTables extends Construct {
                 // Monitors, alert instances, transitions, audit; channels, routes, silences, windows, groups, the
                 // delivery log. Transitions, delivery log entries and expired silences carry a `ttl`.
                 table("Alerting", true, true, props),
-                table("Notifications", true, true, props));
+                notifications);
     }
 
     private Table table(String id, boolean sortKey, boolean ttl, Props props) {
