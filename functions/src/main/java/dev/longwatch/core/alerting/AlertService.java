@@ -20,6 +20,8 @@ import java.util.TreeMap;
  */
 public final class AlertService {
     public static final int HISTORY_LIMIT = 200;
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final AlertStateStore states;
     private final MonitorStore monitors;
@@ -89,8 +91,8 @@ public final class AlertService {
             long now = clock.millis();
             AlertInstance next = a.withAck(new AlertInstance.Ack(by, now, note)).withVersion(a.version() + 1);
             if (states.save(tenant, next, List.of())) {
-                audit.record(tenant, new AuditLog.Entry(now, by, "alert.ack", alertId, a.state().wire(),
-                        note == null ? "" : note));
+                audit.record(tenant, new AuditLog.Entry(now, by, "alert.ack", alertId, stateJson(a.state()),
+                        noteJson("acknowledged", by, note)));
                 return next;
             }
         }
@@ -120,8 +122,8 @@ public final class AlertService {
                     AlertState.RESOLVED, AlertState.RESOLVED, a.severity(), now, 0, 0, 0, a.lastEvaluatedAt(),
                     a.value(), a.threshold(), "", a.changes(), null, a.labels(), null, a.outbox(), a.version() + 1);
             if (states.save(tenant, next, out)) {
-                audit.record(tenant, new AuditLog.Entry(now, by, "alert.resolve", alertId, a.state().wire(),
-                        note == null ? "" : note));
+                audit.record(tenant, new AuditLog.Entry(now, by, "alert.resolve", alertId, stateJson(a.state()),
+                        noteJson("resolved", by, note)));
                 if (!out.isEmpty()) {
                     sink.send(out);
                 }
@@ -129,6 +131,20 @@ public final class AlertService {
             }
         }
         throw new MonitorService.ConflictException("the alert kept changing; retry");
+    }
+
+    private static String stateJson(AlertState s) {
+        return JSON.createObjectNode().put("state", s.wire()).toString();
+    }
+
+    private static String noteJson(String what, String by, String note) {
+        com.fasterxml.jackson.databind.node.ObjectNode o = JSON.createObjectNode();
+        com.fasterxml.jackson.databind.node.ObjectNode w = o.putObject(what);
+        w.put("by", by);
+        if (note != null) {
+            w.put("note", note);
+        }
+        return o.toString();
     }
 
     public Summary summary(String tenant) {
