@@ -303,11 +303,9 @@ public final class Monitors {
                             error("condition.warning", "must be reached before critical: "
                                     + (op == Condition.Op.ABOVE ? "at most" : "at least") + " the critical level");
                         }
-                        double lowest = warning == null ? critical
-                                : op == Condition.Op.ABOVE ? Math.min(warning, critical) : Math.max(warning, critical);
-                        if (recovery != null && op.breaches(recovery, lowest)) {
-                            error("condition.recovery", "must be on the healthy side of the lowest level ("
-                                    + (op == Condition.Op.ABOVE ? "at most " : "at least ") + lowest + ")");
+                        if (recovery != null && op.breaches(recovery, critical)) {
+                            error("condition.recovery", "must be on the healthy side of the critical level ("
+                                    + (op == Condition.Op.ABOVE ? "at most " : "at least ") + critical + ")");
                         }
                     }
                     yield op == null || critical == null ? null
