@@ -69,6 +69,10 @@ public final class MonitorService {
         if (!store.update(tenant, stored)) {
             throw new ConflictException("the monitor changed meanwhile; read it again");
         }
+        if (before.kind() != stored.kind() || !java.util.Objects.equals(groupBy(before), groupBy(stored))) {
+            // Its instances were per the old groups (or kind): they would otherwise linger as NO_DATA.
+            states.deleteInstances(tenant, id);
+        }
         audit.record(tenant, new AuditLog.Entry(now, who, "monitor.update", id,
                 Monitors.toJson(before).toString(), Monitors.toJson(stored).toString()));
         return stored;
@@ -97,6 +101,10 @@ public final class MonitorService {
 
     public List<Monitor> list(String tenant) {
         return store.list(tenant);
+    }
+
+    private static List<String> groupBy(Monitor m) {
+        return m.query() == null ? List.of() : m.query().groupBy();
     }
 
     private void checkReferences(String tenant, Monitor m, String selfId) {
