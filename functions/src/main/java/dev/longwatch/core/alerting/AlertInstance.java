@@ -19,7 +19,7 @@ import java.util.Map;
  * @param recent          the last N evaluations, oldest first: '1' breaching, '0' not (M of N)
  * @param changes         times of the inner state changes within the flapping window
  * @param labels          the monitor's tags and the group's tags (what {@code GET /v1/alerts?tag=} matches)
- * @param outbox          the transitions recorded at {@code lastEvaluatedAt}, re-sent by a retry of that minute
+ * @param outbox          transitions recorded but not yet handed to the sink; sent (again) by the next run
  * @param version         the stored version; every write is conditional on it
  */
 public record AlertInstance(String alertId, String monitorId, String monitorName, Map<String, String> group,

@@ -25,9 +25,11 @@ import java.util.Map;
  * whose interval divides the minute is evaluated against the rollups, its instances stepped through the
  * {@link StateMachine}, the changes written conditionally ({@link AlertStateStore#save}) and only then sent.
  *
- * <p>Exactly once: a retry or an overlapping run of the same minute finds the instances already evaluated (their
- * {@code lastEvaluatedAt}) and only re-sends their recorded transitions (same ids; the notifier dedupes), or
- * loses the conditional write and skips. An instance whose state did not change is not written at all.
+ * <p>Exactly once: transitions are stored with the instance (its outbox) before they are sent, and the outbox is
+ * emptied once the sink took them. A retry or an overlapping run of the same minute finds the instances already
+ * evaluated (their {@code lastEvaluatedAt}) and only sends what is still in their outbox (same ids; the notifier
+ * dedupes), or loses the conditional write and skips; a later minute sends what an earlier run could not. An
+ * instance whose state did not change is not written at all.
  */
 public final class EvaluatorService {
     private static final Log LOG = Log.get(EvaluatorService.class);
@@ -130,6 +132,7 @@ public final class EvaluatorService {
         List<Monitor> ordered = new ArrayList<>(due);
         ordered.sort((a, b) -> Boolean.compare(a.kind() == MonitorKind.COMPOSITE, b.kind() == MonitorKind.COMPOSITE));
         List<AlertTransition> toSend = new ArrayList<>();
+        List<AlertInstance> delivered = new ArrayList<>();
         for (Monitor m : ordered) {
             c.monitors++;
             List<AlertInstance> existing = byMonitor.getOrDefault(m.id(), List.of());
@@ -147,35 +150,48 @@ public final class EvaluatorService {
                             Transitions.labels(m, r.getKey()));
                 }
                 if (s.lastEvaluatedAt() >= minute) {
-                    // Already done by an earlier attempt of this minute: re-send what it recorded.
-                    for (AlertTransition t : s.outbox()) {
-                        if (t.at() == minute) {
-                            toSend.add(t);
-                            c.resent++;
-                        }
+                    // Already done by an earlier attempt of this minute: send what it recorded and did not deliver.
+                    if (!s.outbox().isEmpty()) {
+                        toSend.addAll(s.outbox());
+                        c.resent += s.outbox().size();
+                        delivered.add(s);
                     }
                     updated.add(s);
                     continue;
                 }
                 StateMachine.Step step = StateMachine.step(tenant, m, s, r.getValue(), minute);
                 AlertInstance next = step.next();
-                if (step.transitions().isEmpty() && next.sameContent(s) && s.version() > 0) {
+                List<AlertTransition> out = step.transitions();
+                boolean unchanged = out.isEmpty() && next.sameContent(s) && s.version() > 0;
+                if (unchanged && s.outbox().isEmpty()) {
                     updated.add(s);
                     continue;
                 }
-                if (step.transitions().isEmpty() && s.version() == 0 && next.state() == AlertState.OK
+                if (unchanged) {
+                    // An earlier run recorded transitions but could not send them: send them now.
+                    toSend.addAll(s.outbox());
+                    c.resent += s.outbox().size();
+                    delivered.add(s);
+                    updated.add(s);
+                    continue;
+                }
+                if (out.isEmpty() && s.version() == 0 && next.state() == AlertState.OK
                         && next.recent().indexOf('1') < 0 && r.getValue().status() != EvaluationResult.Status.ERROR) {
                     // A healthy group that never breached needs no item yet.
                     updated.add(s);
                     continue;
                 }
-                List<AlertTransition> out = step.transitions();
-                AlertInstance stored = next.withEvaluated(minute, out.isEmpty() ? s.outbox() : out)
-                        .withVersion(s.version() + 1);
+                List<AlertTransition> box = new ArrayList<>(s.outbox());
+                box.addAll(out);
+                AlertInstance stored = next.withEvaluated(minute, box).withVersion(s.version() + 1);
                 if (states.save(tenant, stored, out)) {
                     c.writes++;
                     c.transitions += out.size();
-                    toSend.addAll(out);
+                    c.resent += s.outbox().size();
+                    toSend.addAll(box);
+                    if (!box.isEmpty()) {
+                        delivered.add(stored);
+                    }
                     updated.add(stored);
                     byId.put(alertId, stored);
                 } else {
@@ -197,6 +213,12 @@ public final class EvaluatorService {
                         "to", t.to().wire(), "at", t.at());
             }
             sink.send(toSend);
+            // Delivered: empty the outboxes. A clear that loses to another writer is harmless (at worst that
+            // writer sends the same ids again, which the notifier dedupes).
+            for (AlertInstance i : delivered) {
+                states.save(tenant, i.withEvaluated(i.lastEvaluatedAt(), List.of()).withVersion(i.version() + 1),
+                        List.of());
+            }
         }
     }
 
