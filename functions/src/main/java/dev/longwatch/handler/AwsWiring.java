@@ -1,7 +1,10 @@
 package dev.longwatch.handler;
 
 import dev.longwatch.aws.cloudwatch.CloudWatchSdkMetricsSource;
+import dev.longwatch.aws.dynamodb.DynamoDbAlertStateStore;
 import dev.longwatch.aws.dynamodb.DynamoDbApiKeyStore;
+import dev.longwatch.aws.dynamodb.DynamoDbAuditLog;
+import dev.longwatch.aws.dynamodb.DynamoDbMonitorStore;
 import dev.longwatch.aws.dynamodb.DynamoDbCompactionStateStore;
 import dev.longwatch.aws.dynamodb.DynamoDbDeliveryLedger;
 import dev.longwatch.aws.dynamodb.DynamoDbImportJobStore;
@@ -11,6 +14,13 @@ import dev.longwatch.aws.dynamodb.DynamoDbSeriesIndex;
 import dev.longwatch.aws.dynamodb.TableNames;
 import dev.longwatch.aws.kinesis.KinesisStreamPublisher;
 import dev.longwatch.aws.s3.S3ArchiveStore;
+import dev.longwatch.aws.sqs.SqsTransitionSink;
+import dev.longwatch.core.alerting.AlertService;
+import dev.longwatch.core.alerting.AuditLog;
+import dev.longwatch.core.alerting.MonitorService;
+import dev.longwatch.core.alerting.TransitionSink;
+import dev.longwatch.core.alerting.backtest.BacktestService;
+import dev.longwatch.core.alerting.evaluate.EvaluatorService;
 import dev.longwatch.aws.telemetry.EmfMetrics;
 import dev.longwatch.core.archive.ArchiveCompactor;
 import dev.longwatch.core.archive.ArchiveReader;
@@ -42,6 +52,7 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchClientBuilder;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -326,5 +337,43 @@ final class AwsWiring {
 
     EventStore eventStore() {
         return new DynamoDbEventStore(dynamo(), eventsTable(), metrics);
+    }
+
+    // Alerting: monitors, alert instances, transitions and the audit log live in LONGWATCH_ALERTING_TABLE.
+
+    private String alertingTable() {
+        return TableNames.required(tables.alerting(), "LONGWATCH_ALERTING_TABLE");
+    }
+
+    /** Transitions go to the notifier's queue, LONGWATCH_NOTIFY_QUEUE_URL. */
+    private TransitionSink transitionSink() {
+        String url = TableNames.required(env.get("LONGWATCH_NOTIFY_QUEUE_URL"), "LONGWATCH_NOTIFY_QUEUE_URL");
+        return new SqsTransitionSink(SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build(), url);
+    }
+
+    AuditLog auditLog() {
+        return new DynamoDbAuditLog(dynamo(), alertingTable());
+    }
+
+    MonitorService monitorService() {
+        return new MonitorService(new DynamoDbMonitorStore(dynamo(), alertingTable()),
+                new DynamoDbAlertStateStore(dynamo(), alertingTable(), metrics), auditLog(), clock, new SecureRandom());
+    }
+
+    AlertService alertService() {
+        return new AlertService(new DynamoDbAlertStateStore(dynamo(), alertingTable(), metrics),
+                new DynamoDbMonitorStore(dynamo(), alertingTable()), auditLog(), transitionSink(), clock);
+    }
+
+    BacktestService backtestService() {
+        return new BacktestService(new DynamoDbSeriesIndex(dynamo(), seriesTable(), metrics), rollupStore(),
+                eventStore(), 32);
+    }
+
+    EvaluatorService evaluatorService() {
+        return new EvaluatorService(new DynamoDbMonitorStore(dynamo(), alertingTable()),
+                new DynamoDbAlertStateStore(dynamo(), alertingTable(), metrics),
+                new DynamoDbSeriesIndex(dynamo(), seriesTable(), metrics), rollupStore(), eventStore(),
+                transitionSink(), metrics, 32);
     }
 }

@@ -5,7 +5,10 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.longwatch.aws.dynamodb.DynamoDbAlertStateStore;
 import dev.longwatch.aws.dynamodb.DynamoDbApiKeyStore;
+import dev.longwatch.aws.dynamodb.DynamoDbAuditLog;
+import dev.longwatch.aws.dynamodb.DynamoDbMonitorStore;
 import dev.longwatch.aws.dynamodb.DynamoDbCompactionStateStore;
 import dev.longwatch.aws.dynamodb.DynamoDbEventStore;
 import dev.longwatch.aws.dynamodb.DynamoDbRollupStore;
@@ -17,6 +20,10 @@ import dev.longwatch.core.archive.ArchiveCompactor;
 import dev.longwatch.core.archive.ArchiveReader;
 import dev.longwatch.core.archive.ArchiveService;
 import dev.longwatch.core.query.ArchiveQueryService;
+import dev.longwatch.core.alerting.AlertService;
+import dev.longwatch.core.alerting.MonitorService;
+import dev.longwatch.core.alerting.backtest.BacktestService;
+import dev.longwatch.core.alerting.evaluate.EvaluatorService;
 import dev.longwatch.core.auth.ApiKeys;
 import dev.longwatch.core.importer.CloudWatchMetricsSource;
 import dev.longwatch.core.ingest.IngestService;
@@ -28,10 +35,12 @@ import dev.longwatch.core.telemetry.InMemoryMetrics;
 import dev.longwatch.core.telemetry.Log;
 import dev.longwatch.handler.HttpApi;
 import dev.longwatch.handler.HttpIngestRequestHandler;
+import dev.longwatch.handler.HttpMonitorsRequestHandler;
 import dev.longwatch.handler.HttpQueryRequestHandler;
 import dev.longwatch.handler.KinesisArchiveHandler;
 import dev.longwatch.handler.KinesisRollupHandler;
 import dev.longwatch.handler.ScheduledCompactorHandler;
+import dev.longwatch.handler.ScheduledEvaluatorHandler;
 import dev.longwatch.local.stream.LocalStream;
 import dev.longwatch.model.IngestLimits;
 import dev.longwatch.model.Payloads;
@@ -88,6 +97,13 @@ public final class LocalPlatform implements AutoCloseable {
     private final ArchiveCompactor archiveCompactor;
     private final ArchiveReader archiveReader;
     private final LocalConsole console = LocalConsole.fromClasspath();
+    private final LocalTransitionQueue transitions = new LocalTransitionQueue();
+    private final HttpMonitorsRequestHandler monitorsHandler;
+    private final ScheduledEvaluatorHandler evaluatorHandler;
+    private final ScheduledExecutorService evaluatorTicker;
+    /** The last minute the ticker evaluated (it catches up on missed minutes, at most {@link #CATCH_UP}). */
+    private long lastEvaluatedMinute = Long.MIN_VALUE;
+    static final int CATCH_UP = 10;
 
     private LocalPlatform(LocalOptions options, Clock clock, Supplier<CloudWatchMetricsSource> cloudWatchSource)
             throws Exception {
@@ -128,6 +144,16 @@ public final class LocalPlatform implements AutoCloseable {
         this.compactorHandler = new ScheduledCompactorHandler(new CompactorService(index, rollups, compaction,
                 retention, metrics, clock, CompactorService.Limits.DEFAULT), archiveCompactor, clock, metrics);
         this.compactorTicker = startCompactorTicker(options.pollInterval());
+        DynamoDbMonitorStore monitorStore = new DynamoDbMonitorStore(ddb, tables.alerting());
+        DynamoDbAlertStateStore alertStates = new DynamoDbAlertStateStore(ddb, tables.alerting(), metrics);
+        DynamoDbAuditLog audit = new DynamoDbAuditLog(ddb, tables.alerting());
+        this.monitorsHandler = new HttpMonitorsRequestHandler(apiKeys,
+                new MonitorService(monitorStore, alertStates, audit, clock, new SecureRandom()),
+                new AlertService(alertStates, monitorStore, audit, transitions, clock),
+                new BacktestService(index, rollups, events, 8), audit, clock, metrics);
+        this.evaluatorHandler = new ScheduledEvaluatorHandler(new EvaluatorService(monitorStore, alertStates, index,
+                rollups, events, transitions, metrics, 8), clock, metrics);
+        this.evaluatorTicker = startEvaluatorTicker(options.pollInterval());
         this.devApiKey = ensureDevKey(data);
         this.http = new LocalHttpServer(options.host(), options.port(), this::route, clock);
         stream.registerConsumer(ARCHIVE_CONSUMER); // before any drain, so no segment goes before it has read it
@@ -205,6 +231,45 @@ public final class LocalPlatform implements AutoCloseable {
         return compactorHandler.handleRequest(Map.of(), null);
     }
 
+    /**
+     * Runs the evaluator every minute like EventBridge Scheduler does (or at the poll interval when that is
+     * longer: tests drive it by hand), evaluating each minute since the last run once.
+     */
+    private ScheduledExecutorService startEvaluatorTicker(Duration pollInterval) {
+        long every = Math.max(Duration.ofMinutes(1).toMillis(), pollInterval.toMillis());
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "evaluator-ticker");
+            t.setDaemon(true);
+            return t;
+        });
+        ticker.scheduleAtFixedRate(() -> {
+            try {
+                long now = Math.floorDiv(clock.millis(), EvaluatorService.MINUTE) * EvaluatorService.MINUTE;
+                long from = Math.max(lastEvaluatedMinute + EvaluatorService.MINUTE,
+                        now - (CATCH_UP - 1) * EvaluatorService.MINUTE);
+                for (long m = from; m <= now; m += EvaluatorService.MINUTE) {
+                    runEvaluator(m);
+                }
+            } catch (RuntimeException e) {
+                LOG.error("scheduled evaluator run failed; the next run retries", e);
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+        return ticker;
+    }
+
+    /** Evaluates the monitors for the minute containing {@code time} (the handler EventBridge invokes on AWS). */
+    public synchronized Map<String, Object> runEvaluator(long time) {
+        Map<String, Object> report = evaluatorHandler.handleRequest(Map.of("time",
+                java.time.Instant.ofEpochMilli(time).toString()), null);
+        lastEvaluatedMinute = Math.max(lastEvaluatedMinute, ((Number) report.get("minute")).longValue());
+        return report;
+    }
+
+    /** The evaluator's transitions, waiting for the notification service to drain them. */
+    public LocalTransitionQueue transitions() {
+        return transitions;
+    }
+
     /** Feeds everything on the stream to the archive consumer now; returns the records archived. */
     public int runArchive() {
         int total = 0;
@@ -257,6 +322,9 @@ public final class LocalPlatform implements AutoCloseable {
         if (path.startsWith("/v1/admin/")) {
             return admin(method, path);
         }
+        if (HttpMonitorsRequestHandler.serves(path)) {
+            return e -> monitorsHandler.handleRequest(e, null);
+        }
         if (post && (path.equals("/v1/metrics") || path.equals("/v1/events"))) {
             return e -> ingestHandler.handleRequest(e, null);
         }
@@ -287,6 +355,13 @@ public final class LocalPlatform implements AutoCloseable {
                     return LocalHttpServer.json(200, JSON.writeValueAsString(runCompactor()));
                 } catch (IOException ex) {
                     throw new IllegalStateException("cannot write the compactor report", ex);
+                }
+            });
+            case "POST /v1/admin/jobs/evaluator/run" -> e -> HttpApi.guarded(() -> {
+                try {
+                    return LocalHttpServer.json(200, JSON.writeValueAsString(runEvaluator(clock.millis())));
+                } catch (IOException ex) {
+                    throw new IllegalStateException("cannot write the evaluator report", ex);
                 }
             });
             case "GET /v1/admin/metrics" -> e -> {
@@ -339,7 +414,9 @@ public final class LocalPlatform implements AutoCloseable {
     @Override
     public void close() throws Exception {
         compactorTicker.shutdownNow();
-        compactorTicker.awaitTermination(30, TimeUnit.SECONDS); // a run cut short is finished by the next
+        compactorTicker.awaitTermination(30, TimeUnit.SECONDS);
+        evaluatorTicker.shutdownNow();
+        evaluatorTicker.awaitTermination(30, TimeUnit.SECONDS); // a run cut short is finished by the next
         http.close();
         stream.close();
         s3.close();

@@ -131,6 +131,33 @@ class LocalDevEndpointsContractTest {
     }
 
     @Test
+    void theEvaluatorRunFiresAMonitorOnceAndQueuesItsTransitionForTheNotifier() throws Exception {
+        String key = platform.devApiKey();
+        Answer created = call("POST", "/v1/monitors", key, """
+                {"name": "latency", "kind": "threshold",
+                 "query": {"metric": "checkout.latency_ms", "window": "1h", "agg": "max"},
+                 "condition": {"op": "above", "critical": 10}, "evaluation": {"delay": "0m"}}""", true);
+        assertEquals(201, created.status(), created.raw());
+        String readme = Json31.mapper().writeValueAsString(SPEC.api().getComponents().getRequestBodies()
+                .get("Metrics").getContent().get("application/json").getExamples().get("readme").getValue());
+        assertEquals(202, call("POST", "/v1/metrics", key, readme, true).status());
+        call("POST", "/v1/admin/jobs/rollup/run", null, null, true);
+
+        Answer run = call("POST", "/v1/admin/jobs/evaluator/run", null, null, true);
+        assertEquals(200, run.status());
+        assertEquals(1, run.body().get("transitions").asInt(), run.raw());
+        Answer again = call("POST", "/v1/admin/jobs/evaluator/run", null, null, true);
+        assertEquals(0, again.body().get("transitions").asInt(), "a second run of the minute records nothing");
+        assertEquals(0, again.body().get("resent").asInt(), "and sends nothing: the first run delivered it");
+
+        var queued = platform.transitions().drain();
+        assertEquals(1, queued.size());
+        assertEquals("FIRING", queued.get(0).to().wire());
+        Answer alerts = call("GET", "/v1/alerts", key, null, true);
+        assertEquals("FIRING", alerts.body().at("/alerts/0/state").asText());
+    }
+
+    @Test
     void aPathOutsideTheSpecIs404AndAWrongMethod405WithTheErrorBody() throws Exception {
         for (String[] c : new String[][]{{"GET", "/v1/admin/nope", "404"}, {"GET", "/nope", "404"},
                 {"DELETE", "/v1/metrics", "405"}, {"GET", "/v1/metrics/tags", "404"}}) {

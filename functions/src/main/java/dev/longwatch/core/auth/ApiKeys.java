@@ -29,7 +29,7 @@ public final class ApiKeys {
     private final SecureRandom random;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    private record Cached(String tenant, long expires) {
+    private record Cached(String tenant, String keyId, long expires) {
     }
 
     /** A newly issued key; {@code key} is shown once and never stored. */
@@ -67,6 +67,11 @@ public final class ApiKeys {
 
     /** The tenant of the key in an {@code Authorization: Bearer <key>} header, or empty. */
     public Optional<String> authenticate(String authorizationHeader) {
+        return authenticatePrincipal(authorizationHeader).map(Principal::tenant);
+    }
+
+    /** The tenant and subject ({@code key:<key id prefix>}) of the key in the header, or empty. */
+    public Optional<Principal> authenticatePrincipal(String authorizationHeader) {
         if (authorizationHeader == null) {
             return Optional.empty();
         }
@@ -82,14 +87,15 @@ public final class ApiKeys {
         long now = clock.millis();
         Cached c = cache.get(hash);
         if (c != null && c.expires > now) {
-            return Optional.ofNullable(c.tenant);
+            return c.tenant == null ? Optional.empty() : Optional.of(Principal.ofKey(c.tenant, c.keyId));
         }
-        Optional<String> tenant = store.find(hash).map(ApiKeyStore.ApiKeyRecord::tenant);
+        Optional<ApiKeyStore.ApiKeyRecord> found = store.find(hash);
         if (cache.size() >= CACHE_MAX) {
             cache.clear();
         }
-        cache.put(hash, new Cached(tenant.orElse(null), now + CACHE_MILLIS));
-        return tenant;
+        cache.put(hash, new Cached(found.map(ApiKeyStore.ApiKeyRecord::tenant).orElse(null),
+                found.map(ApiKeyStore.ApiKeyRecord::keyId).orElse(null), now + CACHE_MILLIS));
+        return found.map(r -> Principal.ofKey(r.tenant(), r.keyId()));
     }
 
     public static String hash(String key) {

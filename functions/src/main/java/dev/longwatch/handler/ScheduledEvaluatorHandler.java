@@ -1,0 +1,92 @@
+package dev.longwatch.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.longwatch.core.alerting.evaluate.EvaluatorService;
+import dev.longwatch.core.telemetry.PlatformMetrics;
+
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The evaluator, invoked by EventBridge Scheduler every minute, once per shard. The schedule's input names the
+ * shard, the number of shards and the scheduled time: {@code {"shard": 0, "shardCount": 4,
+ * "time": "<aws.scheduler.scheduled-time>"}}. Evaluating the scheduled minute (not the clock's) makes a retried
+ * invocation evaluate the same minute, which records nothing twice. Without input: shard 0 of 1, now.
+ * The invocation fails when a tenant could not be evaluated, so the scheduler retries it.
+ */
+public final class ScheduledEvaluatorHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+    private final EvaluatorService evaluator;
+    private final Clock clock;
+    private final PlatformMetrics metrics;
+
+    public ScheduledEvaluatorHandler() {
+        this(AwsWiring.get().evaluatorService(), Clock.systemUTC(), AwsWiring.get().metrics());
+    }
+
+    public ScheduledEvaluatorHandler(EvaluatorService evaluator, Clock clock, PlatformMetrics metrics) {
+        this.evaluator = evaluator;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        Map<String, Object> in = event == null ? Map.of() : event;
+        int shard = integer(in, "shard", 0);
+        int shardCount = integer(in, "shardCount", 1);
+        long time = clock.millis();
+        Object t = in.get("time");
+        if (t != null) {
+            try {
+                time = OffsetDateTime.parse(t.toString()).toInstant().toEpochMilli();
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("the input's time must be RFC 3339, got \"" + t + "\"");
+            }
+        }
+        EvaluatorService.Report r;
+        try {
+            r = evaluator.run(time, shard, shardCount);
+        } finally {
+            metrics.flush();
+        }
+        if (r.failedTenants() > 0) {
+            throw new IllegalStateException("evaluation failed for " + r.failedTenants()
+                    + " tenant(s); see the log. The scheduler retries this minute.");
+        }
+        return asMap(r);
+    }
+
+    private static int integer(Map<String, Object> in, String key, int dflt) {
+        Object v = in.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            return v instanceof Number n ? n.intValue() : Integer.parseInt(v.toString());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("the input's " + key + " must be a whole number, got \"" + v + "\"");
+        }
+    }
+
+    /** The report as JSON-ready values (also the answer of local-dev's admin endpoint). */
+    public static Map<String, Object> asMap(EvaluatorService.Report r) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("minute", r.minute());
+        out.put("shard", r.shard());
+        out.put("shardCount", r.shardCount());
+        out.put("tenants", r.tenants());
+        out.put("monitors", r.monitors());
+        out.put("instances", r.instances());
+        out.put("writes", r.writes());
+        out.put("transitions", r.transitions());
+        out.put("resent", r.resent());
+        out.put("conflicts", r.conflicts());
+        out.put("slabReads", r.slabReads());
+        out.put("failedTenants", r.failedTenants());
+        return out;
+    }
+}
