@@ -273,6 +273,45 @@ final class AwsWiring {
                 compactionState(), retention, metrics, clock, CompactorService.Limits.DEFAULT);
     }
 
+    // ---- notifications (channels, routes, silences, delivery log in LONGWATCH_NOTIFICATIONS_TABLE) ----
+
+    private dev.longwatch.core.notify.NotificationService notificationService;
+    private dev.longwatch.core.notify.NotificationConfig notificationConfig;
+
+    /** The notifier's pipeline: KMS-sealed channel secrets, SNS, the console and public API URLs for links. */
+    synchronized dev.longwatch.core.notify.NotificationService notificationService() {
+        if (notificationService == null) {
+            String table = TableNames.required(tables.notifications(), "LONGWATCH_NOTIFICATIONS_TABLE");
+            dev.longwatch.core.notify.NotifyStore store = new dev.longwatch.aws.dynamodb.DynamoDbNotifyStore(dynamo(),
+                    table);
+            String keyId = TableNames.required(env.get("LONGWATCH_SECRETS_KEY_ID"), "LONGWATCH_SECRETS_KEY_ID");
+            dev.longwatch.core.notify.secret.SecretBox box = new dev.longwatch.core.notify.secret.SecretBox(
+                    new dev.longwatch.aws.kms.KmsSecretSealer(software.amazon.awssdk.services.kms.KmsClient.builder()
+                            .httpClient(UrlConnectionHttpClient.create()).build(), keyId));
+            dev.longwatch.core.notify.ChannelService channels = new dev.longwatch.core.notify.ChannelService(store, box,
+                    clock, () -> UUID.randomUUID().toString().replace("-", "").substring(0, 20), false);
+            dev.longwatch.core.notify.channel.Notifiers notifiers = new dev.longwatch.core.notify.channel.Notifiers(
+                    new dev.longwatch.core.notify.channel.HttpTransport(clock),
+                    new dev.longwatch.aws.sns.SnsTopicPublisher(software.amazon.awssdk.services.sns.SnsClient.builder()
+                            .httpClient(UrlConnectionHttpClient.create()).build()), "https://slack.com/api", clock);
+            EventStore events = tables.events() == null || tables.events().isBlank() ? null : eventStore();
+            dev.longwatch.core.notify.chat.ActionLinks links = new dev.longwatch.core.notify.chat.ActionLinks(store, box,
+                    env.get("LONGWATCH_PUBLIC_API_URL"));
+            notificationService = new dev.longwatch.core.notify.NotificationService(store, channels, notifiers, events,
+                    links, null, null, dev.longwatch.core.notify.Pacer.SLEEP, clock, metrics,
+                    dev.longwatch.core.notify.NotificationService.Settings.DEFAULT
+                            .withConsoleUrl(env.get("LONGWATCH_CONSOLE_URL")));
+            notificationConfig = new dev.longwatch.core.notify.NotificationConfig(store, channels, clock,
+                    () -> UUID.randomUUID().toString().replace("-", "").substring(0, 20));
+        }
+        return notificationService;
+    }
+
+    synchronized dev.longwatch.core.notify.NotificationConfig notificationConfig() {
+        notificationService();
+        return notificationConfig;
+    }
+
     EventStore eventStore() {
         return new DynamoDbEventStore(dynamo(), eventsTable(), metrics);
     }
