@@ -138,7 +138,8 @@ public record Notice(Kind kind, String tenant, String groupKey, Map<String, Stri
             case TEST -> "Longwatch test message";
             case SUMMARY -> "[STORM] " + summary.size() + " alert groups changed; showing a summary";
             default -> {
-                String lbl = groupLabels.isEmpty() ? "" : " (" + labelsText(groupLabels) + ")";
+                String text = labelsText(groupLabels);
+                String lbl = text.isEmpty() ? "" : " (" + text + ")";
                 yield firing().isEmpty() ? "[RESOLVED] " + monitorName() + lbl
                         : "[" + firing().get(0).alert().to().wire() + ":" + firing().size() + "] " + monitorName() + lbl;
             }

@@ -58,7 +58,10 @@ public final class PagerDutyNotifier implements Notifier {
         p.put("severity", n.severity().wire());
         p.put("timestamp", Instant.ofEpochMilli(n.at()).toString());
         if (!n.alerts().isEmpty()) {
-            p.put("component", Text.clip(Notice.labelsText(n.groupLabels()), 255));
+            String component = Notice.labelsText(n.groupLabels());
+            if (!component.isEmpty()) {
+                p.put("component", Text.clip(component, 255));
+            }
             p.put("class", "longwatch-monitor");
             if (n.first().owner() != null) {
                 p.put("group", Text.clip(n.first().owner(), 255));

@@ -19,7 +19,21 @@ public final class WebhookPayload {
     private WebhookPayload() {
     }
 
+    /** The payload within {@code MAX_BYTES} (240 KB): fewer alerts are listed until it fits. */
     public static ObjectNode render(Notice n, String notificationId, String type) {
+        int limit = Math.min(MAX_ALERTS, n.alerts().size());
+        while (true) {
+            ObjectNode o = render(n, notificationId, type, limit);
+            if (limit <= 1 || o.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MAX_BYTES) {
+                return o;
+            }
+            limit = limit / 2;
+        }
+    }
+
+    public static final int MAX_BYTES = 240 * 1024;
+
+    private static ObjectNode render(Notice n, String notificationId, String type, int maxAlerts) {
         ObjectNode o = Json.object();
         o.put("version", "1");
         o.put("type", type);
@@ -33,7 +47,7 @@ public final class WebhookPayload {
         Json.putMap(o, "groupLabels", new TreeMap<>(n.groupLabels()));
         o.put("at", Instant.ofEpochMilli(n.at()).toString());
         ArrayNode alerts = o.putArray("alerts");
-        n.alerts().stream().limit(MAX_ALERTS).forEach(i -> {
+        n.alerts().stream().limit(maxAlerts).forEach(i -> {
             AlertTransition t = i.alert();
             ObjectNode a = alerts.addObject();
             a.put("alertId", t.alertId());
@@ -55,14 +69,14 @@ public final class WebhookPayload {
             }
             putIf(a, "condition", t.condition());
             putIf(a, "query", t.query());
-            putIf(a, "message", t.message());
+            putIf(a, "message", t.message() == null ? null : dev.longwatch.core.notify.Text.clip(t.message(), 4000));
             putIf(a, "runbook", t.runbook());
             putIf(a, "owner", t.owner());
             putIf(a, "error", t.error());
             Json.putMap(a, "labels", new TreeMap<>(t.labels()));
             a.put("silenceExpired", i.silenceExpired());
         });
-        o.put("truncatedAlerts", Math.max(0, n.alerts().size() - MAX_ALERTS));
+        o.put("truncatedAlerts", Math.max(0, n.alerts().size() - maxAlerts));
         ArrayNode changes = o.putArray("changes");
         n.changes().forEach(c -> {
             ObjectNode x = changes.addObject();
