@@ -297,6 +297,7 @@ final class AwsWiring {
             EventStore events = tables.events() == null || tables.events().isBlank() ? null : eventStore();
             dev.longwatch.core.notify.chat.ActionLinks links = new dev.longwatch.core.notify.chat.ActionLinks(store, box,
                     env.get("LONGWATCH_PUBLIC_API_URL"));
+            actionLinks = links;
             notificationService = new dev.longwatch.core.notify.NotificationService(store, channels, notifiers, events,
                     links, null, null, dev.longwatch.core.notify.Pacer.SLEEP, clock, metrics,
                     dev.longwatch.core.notify.NotificationService.Settings.DEFAULT
@@ -305,6 +306,31 @@ final class AwsWiring {
                     () -> UUID.randomUUID().toString().replace("-", "").substring(0, 20));
         }
         return notificationService;
+    }
+
+    private dev.longwatch.core.notify.chat.ActionLinks actionLinks;
+
+    synchronized dev.longwatch.core.notify.chat.ActionLinks actionLinks() {
+        if (actionLinks == null) {
+            notificationService();
+        }
+        return actionLinks;
+    }
+
+    /**
+     * ChatOps. {@code AlertCommands} is the alerting work's AlertService at merge; until it is bound, chat
+     * commands that touch alerts answer that alerting is not deployed.
+     */
+    synchronized dev.longwatch.core.notify.chat.ChatService chatService() {
+        return new dev.longwatch.core.notify.chat.ChatService(notificationService(), notificationConfig(),
+                alertCommands(), null, new dev.longwatch.core.notify.channel.HttpTransport(clock), clock,
+                env.get("LONGWATCH_CONSOLE_URL"));
+    }
+
+    /** Bound to the alerting work's AlertService by the lead at merge. */
+    dev.longwatch.core.notify.chat.AlertCommands alertCommands() {
+        throw new IllegalStateException("alert commands are not wired: the alerting service is not part of this "
+                + "build yet");
     }
 
     synchronized dev.longwatch.core.notify.NotificationConfig notificationConfig() {
