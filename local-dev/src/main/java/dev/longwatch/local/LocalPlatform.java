@@ -88,6 +88,7 @@ public final class LocalPlatform implements AutoCloseable {
     private final KinesisArchiveHandler archiveHandler;
     private final ArchiveCompactor archiveCompactor;
     private final ArchiveReader archiveReader;
+    private final LocalNotifications notifications;
 
     private LocalPlatform(LocalOptions options, Clock clock, Supplier<CloudWatchMetricsSource> cloudWatchSource)
             throws Exception {
@@ -126,6 +127,8 @@ public final class LocalPlatform implements AutoCloseable {
         this.archiveReader = new ArchiveReader(archive, 8);
         this.compactorTicker = startCompactorTicker(options.pollInterval());
         this.devApiKey = ensureDevKey(data);
+        this.notifications = new LocalNotifications(ddb, tables, data, apiKeys, events, metrics, clock,
+                this::baseUriOrNull, options.pollInterval());
         this.http = new LocalHttpServer(options.host(), options.port(), this::route, clock);
         stream.registerConsumer(ARCHIVE_CONSUMER); // before any drain, so no segment goes before it has read it
         stream.start(rollupHandler, options.pollInterval(), MAX_BATCH_RECORDS);
@@ -145,6 +148,15 @@ public final class LocalPlatform implements AutoCloseable {
     public URI baseUri() {
         return URI.create("http://" + (options.host().equals("0.0.0.0") ? "127.0.0.1" : options.host()) + ":"
                 + http.port());
+    }
+
+    private String baseUriOrNull() {
+        return http == null ? null : baseUri().toString();
+    }
+
+    /** Notifications: the in-process queue from the evaluator, the pipeline, the ticker (see {@link LocalNotifications}). */
+    public LocalNotifications notifications() {
+        return notifications;
     }
 
     public String devApiKey() {
@@ -260,6 +272,10 @@ public final class LocalPlatform implements AutoCloseable {
         if (path.startsWith("/v1/admin/")) {
             return admin(method, path);
         }
+        Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> notify = notifications.route(path);
+        if (notify != null) {
+            return notify;
+        }
         if (post && (path.equals("/v1/metrics") || path.equals("/v1/events"))) {
             return e -> ingestHandler.handleRequest(e, null);
         }
@@ -341,6 +357,7 @@ public final class LocalPlatform implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        notifications.close();
         compactorTicker.shutdownNow();
         compactorTicker.awaitTermination(30, TimeUnit.SECONDS); // a run cut short is finished by the next
         http.close();

@@ -27,21 +27,27 @@ public final class ActionLinks {
 
     private final NotifyStore store;
     private final SecretBox box;
-    private final String publicApiUrl;
+    private final java.util.function.Supplier<String> publicApiUrl;
     private final Map<String, byte[]> keys = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
 
     public ActionLinks(NotifyStore store, SecretBox box, String publicApiUrl) {
+        this(store, box, () -> publicApiUrl);
+    }
+
+    /** With the public URL known only later (local-dev learns its port when its server starts). */
+    public ActionLinks(NotifyStore store, SecretBox box, java.util.function.Supplier<String> publicApiUrl) {
         this.store = store;
         this.box = box;
         this.publicApiUrl = publicApiUrl;
     }
 
     public String url(String tenant, String groupId, String action, long now) {
-        if (publicApiUrl == null) {
+        String base = publicApiUrl.get();
+        if (base == null) {
             return null;
         }
-        return publicApiUrl.replaceAll("/+$", "") + "/v1/chat/actions/" + token(tenant, groupId, action, now + TTL_MILLIS);
+        return base.replaceAll("/+$", "") + "/v1/chat/actions/" + token(tenant, groupId, action, now + TTL_MILLIS);
     }
 
     public String token(String tenant, String groupId, String action, long expiresAt) {
