@@ -299,7 +299,7 @@ final class AwsWiring {
                     env.get("LONGWATCH_PUBLIC_API_URL"));
             actionLinks = links;
             notificationService = new dev.longwatch.core.notify.NotificationService(store, channels, notifiers, events,
-                    links, null, null, dev.longwatch.core.notify.Pacer.SLEEP, clock, metrics,
+                    links, charts(events), null, dev.longwatch.core.notify.Pacer.SLEEP, clock, metrics,
                     dev.longwatch.core.notify.NotificationService.Settings.DEFAULT
                             .withConsoleUrl(env.get("LONGWATCH_CONSOLE_URL")));
             notificationConfig = new dev.longwatch.core.notify.NotificationConfig(store, channels, clock,
@@ -323,7 +323,8 @@ final class AwsWiring {
      */
     synchronized dev.longwatch.core.notify.chat.ChatService chatService() {
         return new dev.longwatch.core.notify.chat.ChatService(notificationService(), notificationConfig(),
-                alertCommands(), null, new dev.longwatch.core.notify.channel.HttpTransport(clock), clock,
+                alertCommands(), charts(tables.events() == null ? null : eventStore()),
+                new dev.longwatch.core.notify.channel.HttpTransport(clock), clock,
                 env.get("LONGWATCH_CONSOLE_URL"));
     }
 
@@ -331,6 +332,18 @@ final class AwsWiring {
     dev.longwatch.core.notify.chat.AlertCommands alertCommands() {
         throw new IllegalStateException("alert commands are not wired: the alerting service is not part of this "
                 + "build yet");
+    }
+
+    /** Chart images in LONGWATCH_CHARTS_BUCKET with presigned links, or none when the bucket is not set. */
+    private dev.longwatch.core.notify.chart.QueryCharts charts(EventStore events) {
+        String bucket = env.get("LONGWATCH_CHARTS_BUCKET");
+        if (bucket == null || bucket.isBlank() || tables.series() == null || tables.rollups() == null) {
+            return null;
+        }
+        return new dev.longwatch.core.notify.chart.QueryCharts(
+                new dev.longwatch.core.notify.chart.QuerySeriesSource(queryService()), events,
+                new dev.longwatch.aws.s3.S3ChartStore(s3(),
+                        software.amazon.awssdk.services.s3.presigner.S3Presigner.create(), bucket));
     }
 
     synchronized dev.longwatch.core.notify.NotificationConfig notificationConfig() {

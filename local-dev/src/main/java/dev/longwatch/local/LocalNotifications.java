@@ -48,6 +48,7 @@ import java.util.function.Supplier;
 public final class LocalNotifications implements AutoCloseable {
     private static final Log LOG = Log.get(LocalNotifications.class);
     static final Duration TICK = Duration.ofSeconds(3);
+    static final String CHARTS_BUCKET = "longwatch-charts";
 
     private final NotificationService service;
     private final NotificationConfig config;
@@ -60,7 +61,8 @@ public final class LocalNotifications implements AutoCloseable {
     private final Clock clock;
 
     LocalNotifications(DynamoDbClient ddb, TableNames tables, Path data, ApiKeys apiKeys, EventStore events,
-                       PlatformMetrics metrics, Clock clock, Supplier<String> publicUrl, Duration pollInterval) {
+                       PlatformMetrics metrics, Clock clock, Supplier<String> publicUrl, Duration pollInterval,
+                       dev.longwatch.core.query.QueryService queries, dev.longwatch.core.notify.chart.ChartStore charts) {
         this.clock = clock;
         DynamoDbNotifyStore store = new DynamoDbNotifyStore(ddb, tables.notifications());
         SecretBox box = new SecretBox(new KeyFileSealer(data.resolve("secrets.key")));
@@ -71,10 +73,12 @@ public final class LocalNotifications implements AutoCloseable {
         HttpTransport http = new HttpTransport(clock);
         Notifiers notifiers = new Notifiers(http, sns, "https://slack.com/api", clock);
         ActionLinks links = new ActionLinks(store, box, publicUrl);
-        this.service = new NotificationService(store, channels, notifiers, events, links, null, null, Pacer.SLEEP,
+        dev.longwatch.core.notify.chart.QueryCharts chartLinks = new dev.longwatch.core.notify.chart.QueryCharts(
+                new dev.longwatch.core.notify.chart.QuerySeriesSource(queries), events, charts);
+        this.service = new NotificationService(store, channels, notifiers, events, links, chartLinks, null, Pacer.SLEEP,
                 clock, metrics, NotificationService.Settings.DEFAULT.withConsoleUrl(System.getenv("LONGWATCH_CONSOLE_URL")));
         this.api = new HttpNotificationsRequestHandler(apiKeys, service, config, clock, metrics);
-        this.chat = new HttpChatRequestHandler(new ChatService(service, config, alertCommands(), null, http, clock,
+        this.chat = new HttpChatRequestHandler(new ChatService(service, config, alertCommands(), chartLinks, http, clock,
                 System.getenv("LONGWATCH_CONSOLE_URL")), channels, links, clock, metrics);
         long every = Math.max(TICK.toMillis(), Math.min(pollInterval.toMillis(), TICK.toMillis()));
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -127,8 +127,11 @@ public final class LocalPlatform implements AutoCloseable {
         this.archiveReader = new ArchiveReader(archive, 8);
         this.compactorTicker = startCompactorTicker(options.pollInterval());
         this.devApiKey = ensureDevKey(data);
+        s3.ensureBucket(LocalNotifications.CHARTS_BUCKET);
         this.notifications = new LocalNotifications(ddb, tables, data, apiKeys, events, metrics, clock,
-                this::baseUriOrNull, options.pollInterval());
+                this::baseUriOrNull, options.pollInterval(), new QueryService(index, rollups, compaction, retention,
+                clock, 16), new dev.longwatch.aws.s3.S3ChartStore(s3.client(), s3.presigner(),
+                LocalNotifications.CHARTS_BUCKET));
         this.http = new LocalHttpServer(options.host(), options.port(), this::route, clock);
         stream.registerConsumer(ARCHIVE_CONSUMER); // before any drain, so no segment goes before it has read it
         stream.start(rollupHandler, options.pollInterval(), MAX_BATCH_RECORDS);

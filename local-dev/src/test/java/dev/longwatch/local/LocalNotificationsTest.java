@@ -70,6 +70,11 @@ class LocalNotificationsTest {
         assertEquals(1, platform.notifications().runNotifier().sent());
         JsonNode message = JSON.readTree(receiver.requests().get(0).body());
         assertEquals("firing", message.get("status").asText());
+        String chart = message.get("links").get("chart").asText();
+        HttpResponse<byte[]> png = client.send(HttpRequest.newBuilder(URI.create(chart)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, png.statusCode(), "the chart is served by the local S3 through its presigned link");
+        assertEquals('P', png.body()[1]);
         String ack = message.get("links").get("ack").asText();
         assertTrue(ack.startsWith(platform.baseUri() + "/v1/chat/actions/"), ack);
         HttpResponse<String> page = client.send(HttpRequest.newBuilder(URI.create(ack)).build(),
