@@ -44,6 +44,8 @@ import java.util.UUID;
  */
 public final class NotificationService {
     private static final Log LOG = Log.get(NotificationService.class);
+    /** Channels served at once by one run (each channel's own messages stay in order, paced). */
+    static final int CHANNEL_CONCURRENCY = 8;
 
     /**
      * @param consoleUrl          base URL of the web console for links (null: no links)
@@ -418,13 +420,19 @@ public final class NotificationService {
     /** One notifier run: what it flushes, then sends, with storm control per channel. */
     private final class Run {
         final long now;
-        int transitions, groupsFlushed, sent, retrying, failed, summarized, duplicates;
+        int transitions, groupsFlushed;
+        // Channels are served in parallel (each channel's messages in order), so these are shared.
+        final java.util.concurrent.atomic.AtomicInteger sentCount = new java.util.concurrent.atomic.AtomicInteger(),
+                retryingCount = new java.util.concurrent.atomic.AtomicInteger(),
+                failedCount = new java.util.concurrent.atomic.AtomicInteger(),
+                summarizedCount = new java.util.concurrent.atomic.AtomicInteger(),
+                duplicateCount = new java.util.concurrent.atomic.AtomicInteger();
         final Map<String, TenantContext> tenants = new HashMap<>();
         final List<Outgoing> outgoing = new ArrayList<>();
         final Map<String, GroupState> pendingGroups = new LinkedHashMap<>();
-        final Map<String, Optional<Channel>> channelCache = new HashMap<>();
-        final Map<String, Long> lastSent = new HashMap<>();
-        final Map<String, Long> blockedUntil = new HashMap<>();
+        final Map<String, Optional<Channel>> channelCache = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<String, Long> lastSent = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<String, Long> blockedUntil = new java.util.concurrent.ConcurrentHashMap<>();
 
         Run(long now) {
             this.now = now;
@@ -460,28 +468,31 @@ public final class NotificationService {
                     notices.put(id, o.notice());
                 }
             }
-            for (Map.Entry<String, List<Delivery>> e : perChannel.entrySet()) {
+            dev.longwatch.core.Concurrently.map(new ArrayList<>(perChannel.entrySet()), CHANNEL_CONCURRENCY, e -> {
                 List<Delivery> list = e.getValue();
                 int limit = Math.max(1, settings.stormThreshold());
                 List<Delivery> individual = list.size() <= limit ? list : list.subList(0, limit - 1);
                 List<Delivery> collapsed = list.size() <= limit ? List.of() : list.subList(limit - 1, list.size());
                 for (Delivery d : individual) {
                     if (!store.claimDelivery(d)) {
-                        duplicates++;
+                        duplicateCount.incrementAndGet();
                         continue;
                     }
                     Delivery done = attempt(d, notices.get(d.id()));
                     if (done.externalRef() != null) {
                         GroupState g = pendingGroups.get(d.tenant() + "\n" + d.groupId());
                         if (g != null) {
-                            g.refs.put(d.channelId(), done.externalRef());
+                            synchronized (g) {
+                                g.refs.put(d.channelId(), done.externalRef());
+                            }
                         }
                     }
                 }
                 if (!collapsed.isEmpty()) {
                     summarize(collapsed, notices);
                 }
-            }
+                return null;
+            });
             for (Map.Entry<String, GroupState> e : pendingGroups.entrySet()) {
                 String tenant = e.getKey().substring(0, e.getKey().indexOf('\n'));
                 GroupState g = e.getValue();
@@ -492,10 +503,11 @@ public final class NotificationService {
                             tenant, "group", g.id);
                 }
             }
-            metrics.count("NotificationsSent", sent);
-            metrics.count("NotificationsFailed", failed);
-            metrics.count("NotificationsSummarized", summarized);
-            return new RunReport(transitions, groupsFlushed, sent, retrying, failed, summarized, duplicates);
+            metrics.count("NotificationsSent", sentCount.get());
+            metrics.count("NotificationsFailed", failedCount.get());
+            metrics.count("NotificationsSummarized", summarizedCount.get());
+            return new RunReport(transitions, groupsFlushed, sentCount.get(), retryingCount.get(), failedCount.get(),
+                    summarizedCount.get(), duplicateCount.get());
         }
 
         private void summarize(List<Delivery> collapsed, Map<String, Notice> notices) {
@@ -519,15 +531,15 @@ public final class NotificationService {
             for (Delivery d : collapsed) {
                 // Recorded as summarized so a retried run neither resends them nor the summary.
                 if (store.claimDelivery(d.with(Delivery.SUMMARIZED, 0, null, null, now, null, null))) {
-                    summarized++;
+                    summarizedCount.incrementAndGet();
                 } else {
-                    duplicates++;
+                    duplicateCount.incrementAndGet();
                 }
             }
             if (claimed) {
                 attempt(s, summary);
             } else {
-                duplicates++;
+                duplicateCount.incrementAndGet();
             }
         }
 
@@ -578,7 +590,7 @@ public final class NotificationService {
             int attempts = d.attempts() + 1;
             switch (o.status()) {
                 case SENT -> {
-                    sent++;
+                    sentCount.incrementAndGet();
                     Delivery done = d.with(Delivery.SENT, attempts, null, o.httpStatus(), t, null, o.externalRef());
                     store.saveDelivery(done);
                     LOG.info("notification sent", "tenant", d.tenant(), "channelId", c.id(), "notificationId", d.id(),
@@ -605,7 +617,7 @@ public final class NotificationService {
         }
 
         private Delivery reschedule(Delivery d, long at, String error, Integer http, long t, int attempts) {
-            retrying++;
+            retryingCount.incrementAndGet();
             Delivery r = d.with(Delivery.RETRYING, attempts, error, http, t, at, null);
             store.saveDelivery(r);
             LOG.warn("notification will be retried", "tenant", d.tenant(), "channelId", d.channelId(),
@@ -614,7 +626,7 @@ public final class NotificationService {
         }
 
         private Delivery fail(Delivery d, String error, Integer http, long t) {
-            failed++;
+            failedCount.incrementAndGet();
             Delivery f = d.with(Delivery.FAILED, d.attempts(), error, http, t, null, null);
             store.saveDelivery(f);
             LOG.warn("notification failed for good; dead-lettered", "tenant", d.tenant(), "channelId", d.channelId(),

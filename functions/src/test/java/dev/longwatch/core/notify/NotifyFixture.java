@@ -44,9 +44,9 @@ public final class NotifyFixture implements AutoCloseable {
     public final ChannelService channels;
     public final NotificationConfig config;
     public final HttpReceiver receiver = new HttpReceiver();
-    public final List<String[]> snsPublished = new ArrayList<>();
-    public final List<Delivery> deadLettered = new ArrayList<>();
-    public final List<Long> pauses = new ArrayList<>();
+    public final List<String[]> snsPublished = java.util.Collections.synchronizedList(new ArrayList<>());
+    public final List<Delivery> deadLettered = java.util.Collections.synchronizedList(new ArrayList<>());
+    public final List<Long> pauses = java.util.Collections.synchronizedList(new ArrayList<>());
     public final NotificationService service;
     public final ActionLinks links;
     private final AtomicInteger ids = new AtomicInteger();
