@@ -299,7 +299,7 @@ final class AwsWiring {
                     env.get("LONGWATCH_PUBLIC_API_URL"));
             actionLinks = links;
             notificationService = new dev.longwatch.core.notify.NotificationService(store, channels, notifiers, events,
-                    links, charts(events), null, dev.longwatch.core.notify.Pacer.SLEEP, clock, metrics,
+                    links, charts(events), deadLetters(), dev.longwatch.core.notify.Pacer.SLEEP, clock, metrics,
                     dev.longwatch.core.notify.NotificationService.Settings.DEFAULT
                             .withConsoleUrl(env.get("LONGWATCH_CONSOLE_URL")));
             notificationConfig = new dev.longwatch.core.notify.NotificationConfig(store, channels, clock,
@@ -332,6 +332,16 @@ final class AwsWiring {
     dev.longwatch.core.notify.chat.AlertCommands alertCommands() {
         throw new IllegalStateException("alert commands are not wired: the alerting service is not part of this "
                 + "build yet");
+    }
+
+    /** LONGWATCH_NOTIFY_DLQ_URL, when set: failed notifications also go to that queue (the delivery log keeps them). */
+    private dev.longwatch.core.notify.DeadLetters deadLetters() {
+        String url = env.get("LONGWATCH_NOTIFY_DLQ_URL");
+        if (url == null || url.isBlank()) {
+            return null;
+        }
+        return new dev.longwatch.aws.sqs.SqsDeadLetters(software.amazon.awssdk.services.sqs.SqsClient.builder()
+                .httpClient(UrlConnectionHttpClient.create()).build(), url);
     }
 
     /** Chart images in LONGWATCH_CHARTS_BUCKET with presigned links, or none when the bucket is not set. */
