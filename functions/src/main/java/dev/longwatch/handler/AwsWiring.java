@@ -330,8 +330,28 @@ final class AwsWiring {
 
     /** Bound to the alerting work's AlertService by the lead at merge. */
     dev.longwatch.core.notify.chat.AlertCommands alertCommands() {
-        throw new IllegalStateException("alert commands are not wired: the alerting service is not part of this "
-                + "build yet");
+        // Until then, the chat function starts (signatures, links and silences work) and alert actions fail loudly.
+        return new dev.longwatch.core.notify.chat.AlertCommands() {
+            private IllegalStateException unbound() {
+                return new IllegalStateException("alert commands are not wired: the alerting service is not part of "
+                        + "this build yet");
+            }
+
+            @Override
+            public java.util.Optional<AlertLine> ack(String tenant, String alertId, String by, String note) {
+                throw unbound();
+            }
+
+            @Override
+            public java.util.Optional<AlertLine> resolve(String tenant, String alertId, String by, String note) {
+                throw unbound();
+            }
+
+            @Override
+            public Status status(String tenant) {
+                throw unbound();
+            }
+        };
     }
 
     /** LONGWATCH_NOTIFY_DLQ_URL, when set: failed notifications also go to that queue (the delivery log keeps them). */

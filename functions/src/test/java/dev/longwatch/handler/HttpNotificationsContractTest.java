@@ -128,6 +128,9 @@ class HttpNotificationsContractTest {
         Call shortSecret = call("POST", "/v1/channels", "{\"name\":\"x\",\"type\":\"webhook\",\"config\":{\"url\":\"https://a.b\",\"signingSecret\":\"short\"}}");
         assertEquals("config.signingSecret", shortSecret.body().get("field").asText());
         assertFalse(shortSecret.response().getBody().contains("short\""), "the refused secret is not echoed");
+        Call newline = call("POST", "/v1/channels", "{\"name\":\"x\",\"type\":\"slack\",\"config\":{\"botToken\":\"xoxb-SECRET\\nX-Evil: 1\",\"channel\":\"C1\"}}");
+        assertEquals("config.botToken", newline.body().get("field").asText());
+        assertFalse(newline.response().getBody().contains("xoxb-SECRET"), "the refused secret is not echoed");
         Call badArn = call("POST", "/v1/channels", "{\"name\":\"x\",\"type\":\"sns\",\"config\":{\"topicArn\":\"nope\"}}");
         assertEquals("config.topicArn", badArn.body().get("field").asText());
         assertEquals(400, call("POST", "/v1/channels", "{nope").status());

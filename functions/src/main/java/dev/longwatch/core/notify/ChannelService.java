@@ -92,6 +92,11 @@ public final class ChannelService {
         Map<String, String> secrets = new TreeMap<>(keptSecrets);
         for (Map.Entry<String, String> e : given.entrySet()) {
             String f = e.getKey();
+            if (e.getValue().isEmpty() || e.getValue().length() > 2000
+                    || e.getValue().chars().anyMatch(ch -> ch < 0x20 || ch == 0x7F)) {
+                // The value is never echoed: it may be a secret.
+                throw new PayloadException("config." + f, "must be 1-2000 characters without control characters");
+            }
             if (type.secretFields().contains(f)) {
                 secrets.put(f, e.getValue());
             } else if (type.plainFields().contains(f)) {

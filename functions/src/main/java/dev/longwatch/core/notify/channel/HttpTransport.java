@@ -50,10 +50,15 @@ public class HttpTransport {
         } catch (IllegalArgumentException e) {
             return new Response(-2, Map.of(), "the channel's URL is not a valid URL");
         }
-        b.timeout(TIMEOUT).POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        b.header("Content-Type", "application/json");
-        b.header("User-Agent", "Longwatch-Notifier/1");
-        headers.forEach(b::header);
+        try {
+            b.timeout(TIMEOUT).POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+            b.setHeader("Content-Type", "application/json");
+            b.header("User-Agent", "Longwatch-Notifier/1");
+            headers.forEach(b::setHeader);
+        } catch (IllegalArgumentException e) {
+            // The JDK's message may quote the header value (a token): never pass it on.
+            return new Response(-2, Map.of(), "the channel's settings make an invalid request header");
+        }
         try {
             HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(r.statusCode(), r.headers().map(), r.body());
