@@ -147,6 +147,24 @@ class HttpChatRequestHandlerTest {
     }
 
     @Test
+    void aResolutionRewritesTheOriginalSlackMessageInsteadOfPostingANewOne() {
+        f.route("acme", """
+                {"name":"all","default":true,"groupWait":"0s","channels":["%s"]}""".formatted(slack.id()));
+        f.receiver.then(200, Map.of(), "{\"ok\":true,\"channel\":\"C42\",\"ts\":\"1700.0001\"}");
+        f.receiver.then(200, Map.of(), "{\"ok\":true,\"channel\":\"C42\",\"ts\":\"1700.0001\"}");
+        AlertTransition a = f.firing("acme", "m-1", "web-1", List.of());
+        f.service.accept(List.of(a));
+        f.advance(Duration.ofMinutes(5));
+        f.service.accept(List.of(f.resolved("acme", "m-1", "web-1", a.since(), List.of())));
+        assertEquals(List.of("/slack-api/chat.postMessage", "/slack-api/chat.update"),
+                f.receiver.requests().stream().map(HttpReceiver.Request::path).toList());
+        JsonNode update = Json.parse(f.receiver.requests().get(1).body());
+        assertEquals("1700.0001", update.get("ts").asText());
+        assertTrue(update.get("text").asText().startsWith("[RESOLVED]"));
+        assertEquals("sent", f.service.list("acme", null, 10, null).get(0).status());
+    }
+
+    @Test
     void actionLinksConfirmOnGetActOnPostAndAreRefusedWhenChangedOrExpired() {
         Channel hook = f.webhook("acme", "/hook");
         f.route("acme", """

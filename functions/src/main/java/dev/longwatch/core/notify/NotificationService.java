@@ -581,7 +581,9 @@ public final class NotificationService {
             Notifier notifier = notifiers.of(c.type());
             Outcome o;
             try {
-                o = notifier.notify(c, notice, d.id());
+                String ref = slackRef(d, c, notice);
+                // A resolution rewrites the group's Slack message the bot posted (chat.update) instead of adding one.
+                o = ref != null ? notifiers.slack().update(c, ref, notice, null) : notifier.notify(c, notice, d.id());
             } catch (RuntimeException e) {
                 o = Outcome.retryable(0, 0, "delivery failed (" + e.getClass().getSimpleName() + ")");
             }
@@ -613,6 +615,21 @@ public final class NotificationService {
                     return fail(d.with(d.status(), attempts, o.error(), o.httpStatus(), t, null, null), o.error(),
                             o.httpStatus(), t);
                 }
+            }
+        }
+
+        private String slackRef(Delivery d, Channel c, Notice notice) {
+            if (c.type() != dev.longwatch.core.notify.channel.ChannelType.SLACK
+                    || !dev.longwatch.core.notify.channel.slack.SlackNotifier.usesBot(c)
+                    || notice.kind() != Notice.Kind.ALERT || !notice.firing().isEmpty() || d.groupId() == null) {
+                return null;
+            }
+            GroupState g = pendingGroups.get(d.tenant() + "\n" + d.groupId());
+            if (g == null) {
+                return null;
+            }
+            synchronized (g) {
+                return g.refs.get(c.id());
             }
         }
 

@@ -49,7 +49,7 @@ public final class SlackNotifier implements Notifier {
         return o.toString();
     }
 
-    static boolean usesBot(Channel c) {
+    public static boolean usesBot(Channel c) {
         return c.secret("botToken") != null && c.setting("channel") != null;
     }
 
