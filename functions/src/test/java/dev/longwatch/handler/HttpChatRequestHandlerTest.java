@@ -73,6 +73,20 @@ class HttpChatRequestHandlerTest {
 
     @Test
     void aSignedFreshCommandIsAnsweredAndBadStaleOrReplayedOnesAre401() {
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream previous = dev.longwatch.core.telemetry.Log.redirect(new java.io.PrintStream(captured, true,
+                StandardCharsets.UTF_8));
+        try {
+            signedFreshBadStaleReplayed();
+        } finally {
+            dev.longwatch.core.telemetry.Log.redirect(previous);
+        }
+        String logs = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(logs.contains("Slack request refused"), logs);
+        assertTrue(!logs.contains(SIGNING) && !logs.contains("xoxb-1"), "no secret in the logs:\n" + logs);
+    }
+
+    void signedFreshBadStaleReplayed() {
         long now = f.clock.millis() / 1000;
         String body = "command=%2Flongwatch&text=status&user_id=U1&user_name=ana";
         assertEquals(200, slack("/v1/chat/slack/commands", body, now, SIGNING).getStatusCode());
