@@ -8,8 +8,6 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,7 +26,9 @@ import java.util.Optional;
  *   <li>once-only markers: {@code <tenant>#seen#<scope>}, id; TTL</li>
  *   <li>rate budgets: {@code <tenant>#rate}, {@code <channel>#<minute>}; {@code n}; TTL</li>
  * </ul>
- * {@code nextAt} (epoch ms) is what the periodic tick scans for.
+ * Items with {@code nextAt} (epoch ms) also carry {@code gsi1pk = "due"} and {@code gsi1sk = <13-digit nextAt>}: the
+ * sparse index {@code gsi1} the periodic tick queries for due work across tenants (every write here is a whole-item
+ * put, so an item whose work is done leaves the index).
  */
 public final class DynamoDbNotifyStore implements NotifyStore {
     static final long DELIVERY_TTL_MILLIS = 30L * 86_400_000;
@@ -148,7 +148,7 @@ public final class DynamoDbNotifyStore implements NotifyStore {
         item.put("version", n(g.version()));
         item.put("type", s("group"));
         if (g.nextAt() != null) {
-            item.put("nextAt", n(g.nextAt()));
+            due(item, g.nextAt());
         }
         try {
             if (g.version() == 1) {
@@ -174,18 +174,63 @@ public final class DynamoDbNotifyStore implements NotifyStore {
         }
     }
 
+    private static void due(Map<String, AttributeValue> item, long at) {
+        item.put("nextAt", n(at));
+        item.put("gsi1pk", s("due"));
+        item.put("gsi1sk", s(String.format(Locale.ROOT, "%013d", at)));
+    }
+
     @Override
     public List<Due> due(long now) {
+        try {
+            return dueFromIndex(now);
+        } catch (software.amazon.awssdk.services.dynamodb.model.DynamoDbException e) {
+            if (e.statusCode() != 400 || e.getMessage() == null || !e.getMessage().toLowerCase(Locale.ROOT)
+                    .contains("index")) {
+                throw e;
+            }
+            // A table made before gsi1 existed (an old local-dev data dir): correct, but reads the whole table.
+            dev.longwatch.core.telemetry.Log.get(DynamoDbNotifyStore.class).warn("the notifications table has no "
+                    + "gsi1 index; scanning it for due work (recreate the table to add the index)", "table", table);
+            return dueFromScan(now);
+        }
+    }
+
+    private List<Due> dueFromScan(long now) {
         List<Due> out = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
-            ScanRequest.Builder q = ScanRequest.builder().tableName(table).filterExpression("nextAt <= :now")
-                    .projectionExpression("pk, sk, #t").expressionAttributeNames(Map.of("#t", "type"))
-                    .expressionAttributeValues(Map.of(":now", n(now)));
+            software.amazon.awssdk.services.dynamodb.model.ScanRequest.Builder q =
+                    software.amazon.awssdk.services.dynamodb.model.ScanRequest.builder().tableName(table)
+                            .filterExpression("nextAt <= :now").projectionExpression("pk, sk, #t")
+                            .expressionAttributeNames(Map.of("#t", "type"))
+                            .expressionAttributeValues(Map.of(":now", n(now)));
             if (start != null) {
                 q.exclusiveStartKey(start);
             }
-            ScanResponse r = ddb.scan(q.build());
+            var r = ddb.scan(q.build());
+            for (Map<String, AttributeValue> i : r.items()) {
+                String pk = i.get("pk").s();
+                out.add(new Due(pk.substring(0, pk.indexOf('#')), i.get("type").s(), i.get("sk").s()));
+            }
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null);
+        return out;
+    }
+
+    private List<Due> dueFromIndex(long now) {
+        List<Due> out = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryRequest.Builder q = QueryRequest.builder().tableName(table).indexName("gsi1")
+                    .keyConditionExpression("gsi1pk = :due AND gsi1sk <= :now")
+                    .projectionExpression("pk, sk, #t").expressionAttributeNames(Map.of("#t", "type"))
+                    .expressionAttributeValues(Map.of(":due", s("due"), ":now",
+                            s(String.format(Locale.ROOT, "%013d", now))));
+            if (start != null) {
+                q.exclusiveStartKey(start);
+            }
+            QueryResponse r = ddb.query(q.build());
             for (Map<String, AttributeValue> i : r.items()) {
                 String pk = i.get("pk").s();
                 out.add(new Due(pk.substring(0, pk.indexOf('#')), i.get("type").s(), i.get("sk").s()));
@@ -214,7 +259,7 @@ public final class DynamoDbNotifyStore implements NotifyStore {
         item.put("type", s("delivery"));
         item.put("ttl", n((d.createdAt() + DELIVERY_TTL_MILLIS) / 1000));
         if (d.nextAttemptAt() != null) {
-            item.put("nextAt", n(d.nextAttemptAt()));
+            due(item, d.nextAttemptAt());
         }
         return item;
     }
