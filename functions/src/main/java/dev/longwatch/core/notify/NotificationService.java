@@ -657,7 +657,7 @@ public final class NotificationService {
         }
     }
 
-    /** Counts for GET /v1/notifications. */
+    /** The delivery log for GET /v1/notifications: newest first, optionally one status, paged by id. */
     public List<Delivery> list(String tenant, String status, int limit, String after) {
         return store.listDeliveries(tenant, status, limit, after);
     }

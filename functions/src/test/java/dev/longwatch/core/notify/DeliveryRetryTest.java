@@ -168,6 +168,38 @@ class DeliveryRetryTest {
     }
 
     @Test
+    void everyChannelTypeDeliversOnceToItsLocalReceiver() {
+        List<String> ids = new java.util.ArrayList<>();
+        for (String[] c : new String[][]{{"slack", "url", "/slack"}, {"teams", "url", "/teams"},
+                {"discord", "url", "/discord"}, {"google_chat", "url", "/chat"}, {"pagerduty", "endpoint", "/pd"}}) {
+            String extra = c[0].equals("pagerduty") ? ",\"routingKey\":\"rk-1\"" : "";
+            ids.add(f.channels.create(tenant, """
+                    {"name":"%s","type":"%s","config":{"%s":"%s"%s}}""".formatted(c[0], c[0], c[1],
+                    f.receiver.url(c[2]), extra)).id());
+        }
+        ids.add(f.webhook(tenant, "/webhook").id());
+        ids.add(f.channels.create(tenant, """
+                {"name":"a","type":"action","config":{"url":"%s","signingSecret":"remediate-0123456789"}}"""
+                .formatted(f.receiver.url("/action"))).id());
+        ids.add(f.channels.create(tenant, """
+                {"name":"t","type":"sns","config":{"topicArn":"arn:aws:sns:eu-west-1:123456789012:alerts"}}""").id());
+        f.route(tenant, """
+                {"name":"all","default":true,"groupWait":"0s","channels":%s}""".formatted(
+                ids.stream().map(i -> "\"" + i + "\"").toList()));
+        NotificationService.RunReport r = f.service.accept(List.of(f.firing(tenant, "m-1", "web-1", List.of())));
+        assertEquals(8, r.sent());
+        assertEquals(List.of("/action", "/chat", "/discord", "/pd", "/slack", "/teams", "/webhook"),
+                f.receiver.requests().stream().map(HttpReceiver.Request::path).sorted().toList());
+        f.receiver.requests().forEach(q -> assertTrue(q.header("content-type").startsWith("application/json")));
+        assertEquals(1, f.snsPublished.size());
+        assertEquals("arn:aws:sns:eu-west-1:123456789012:alerts", f.snsPublished.get(0)[0]);
+        JsonNode pd = Json.parse(f.receiver.requests().stream().filter(q -> q.path().equals("/pd")).findFirst()
+                .orElseThrow().body());
+        assertEquals("trigger", pd.get("event_action").asText());
+        assertEquals(8, f.service.list(tenant, Delivery.SENT, 20, null).size());
+    }
+
+    @Test
     void theTestEndpointSendsATestMessageAndRecordsIt() {
         Channel ch = hook();
         Delivery d = f.service.test(tenant, ch);
