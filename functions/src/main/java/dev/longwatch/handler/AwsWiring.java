@@ -335,6 +335,93 @@ final class AwsWiring {
                 compactionState(), retention, metrics, clock, CompactorService.Limits.DEFAULT);
     }
 
+    // ---- notifications (channels, routes, silences, delivery log in LONGWATCH_NOTIFICATIONS_TABLE) ----
+
+    private dev.longwatch.core.notify.NotificationService notificationService;
+    private dev.longwatch.core.notify.NotificationConfig notificationConfig;
+
+    /** The notifier's pipeline: KMS-sealed channel secrets, SNS, the console and public API URLs for links. */
+    synchronized dev.longwatch.core.notify.NotificationService notificationService() {
+        if (notificationService == null) {
+            String table = TableNames.required(tables.notifications(), "LONGWATCH_NOTIFICATIONS_TABLE");
+            dev.longwatch.core.notify.NotifyStore store = new dev.longwatch.aws.dynamodb.DynamoDbNotifyStore(dynamo(),
+                    table);
+            String keyId = TableNames.required(env.get("LONGWATCH_SECRETS_KEY_ID"), "LONGWATCH_SECRETS_KEY_ID");
+            dev.longwatch.core.notify.secret.SecretBox box = new dev.longwatch.core.notify.secret.SecretBox(
+                    new dev.longwatch.aws.kms.KmsSecretSealer(software.amazon.awssdk.services.kms.KmsClient.builder()
+                            .httpClient(UrlConnectionHttpClient.create()).build(), keyId));
+            dev.longwatch.core.notify.ChannelService channels = new dev.longwatch.core.notify.ChannelService(store, box,
+                    clock, () -> UUID.randomUUID().toString().replace("-", "").substring(0, 20), false);
+            dev.longwatch.core.notify.channel.Notifiers notifiers = new dev.longwatch.core.notify.channel.Notifiers(
+                    new dev.longwatch.core.notify.channel.HttpTransport(clock),
+                    new dev.longwatch.aws.sns.SnsTopicPublisher(software.amazon.awssdk.services.sns.SnsClient.builder()
+                            .httpClient(UrlConnectionHttpClient.create()).build()), "https://slack.com/api", clock);
+            EventStore events = tables.events() == null || tables.events().isBlank() ? null : eventStore();
+            dev.longwatch.core.notify.chat.ActionLinks links = new dev.longwatch.core.notify.chat.ActionLinks(store, box,
+                    env.get("LONGWATCH_PUBLIC_API_URL"));
+            actionLinks = links;
+            notificationService = new dev.longwatch.core.notify.NotificationService(store, channels, notifiers, events,
+                    links, charts(events), deadLetters(), dev.longwatch.core.notify.Pacer.SLEEP, clock, metrics,
+                    dev.longwatch.core.notify.NotificationService.Settings.DEFAULT
+                            .withConsoleUrl(env.get("LONGWATCH_CONSOLE_URL")));
+            notificationConfig = new dev.longwatch.core.notify.NotificationConfig(store, channels, clock,
+                    () -> UUID.randomUUID().toString().replace("-", "").substring(0, 20));
+        }
+        return notificationService;
+    }
+
+    private dev.longwatch.core.notify.chat.ActionLinks actionLinks;
+
+    synchronized dev.longwatch.core.notify.chat.ActionLinks actionLinks() {
+        if (actionLinks == null) {
+            notificationService();
+        }
+        return actionLinks;
+    }
+
+    /**
+     * ChatOps. {@code AlertCommands} is the alerting work's AlertService at merge; until it is bound, chat
+     * commands that touch alerts answer that alerting is not deployed.
+     */
+    synchronized dev.longwatch.core.notify.chat.ChatService chatService() {
+        return new dev.longwatch.core.notify.chat.ChatService(notificationService(), notificationConfig(),
+                alertCommands(), charts(tables.events() == null ? null : eventStore()),
+                new dev.longwatch.core.notify.channel.HttpTransport(clock), clock,
+                env.get("LONGWATCH_CONSOLE_URL"));
+    }
+
+    /** Chat's acknowledge, resolve and status, carried out by the alerting service (audited as the chat user). */
+    dev.longwatch.core.notify.chat.AlertCommands alertCommands() {
+        return new dev.longwatch.core.notify.chat.AlertServiceCommands(alertService());
+    }
+
+    /** LONGWATCH_NOTIFY_DLQ_URL, when set: failed notifications also go to that queue (the delivery log keeps them). */
+    private dev.longwatch.core.notify.DeadLetters deadLetters() {
+        String url = env.get("LONGWATCH_NOTIFY_DLQ_URL");
+        if (url == null || url.isBlank()) {
+            return null;
+        }
+        return new dev.longwatch.aws.sqs.SqsDeadLetters(software.amazon.awssdk.services.sqs.SqsClient.builder()
+                .httpClient(UrlConnectionHttpClient.create()).build(), url);
+    }
+
+    /** Chart images in LONGWATCH_CHARTS_BUCKET with presigned links, or none when the bucket is not set. */
+    private dev.longwatch.core.notify.chart.QueryCharts charts(EventStore events) {
+        String bucket = env.get("LONGWATCH_CHARTS_BUCKET");
+        if (bucket == null || bucket.isBlank() || tables.series() == null || tables.rollups() == null) {
+            return null;
+        }
+        return new dev.longwatch.core.notify.chart.QueryCharts(
+                new dev.longwatch.core.notify.chart.QuerySeriesSource(queryService()), events,
+                new dev.longwatch.aws.s3.S3ChartStore(s3(),
+                        software.amazon.awssdk.services.s3.presigner.S3Presigner.create(), bucket));
+    }
+
+    synchronized dev.longwatch.core.notify.NotificationConfig notificationConfig() {
+        notificationService();
+        return notificationConfig;
+    }
+
     EventStore eventStore() {
         return new DynamoDbEventStore(dynamo(), eventsTable(), metrics);
     }

@@ -44,6 +44,19 @@ public final class LocalS3 {
         return S3EmulatorClients.forEndpoint(endpoint, ACCESS_KEY, SECRET_KEY);
     }
 
+    /** Presigned URLs for the shared s3proxy (the chart links). */
+    public static synchronized software.amazon.awssdk.services.s3.presigner.S3Presigner presigner() {
+        client();
+        return software.amazon.awssdk.services.s3.presigner.S3Presigner.builder()
+                .endpointOverride(URI.create("http://127.0.0.1:" + proxy.getPort()))
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder()
+                        .pathStyleAccessEnabled(true).build())
+                .build();
+    }
+
     /** A new, empty bucket. */
     public static String freshBucket() {
         String bucket = "lw-" + UUID.randomUUID().toString().substring(0, 12);

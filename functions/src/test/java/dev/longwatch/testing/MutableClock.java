@@ -18,6 +18,10 @@ public final class MutableClock extends Clock {
         now = now.plus(d);
     }
 
+    public void setMillis(long epochMillis) {
+        now = Instant.ofEpochMilli(epochMillis);
+    }
+
     public void set(Instant t) {
         now = t;
     }

@@ -16,7 +16,6 @@ import java.util.zip.ZipFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FunctionsTest {
@@ -40,19 +39,6 @@ class FunctionsTest {
         out.addAll(i.stacks.alerting().functions());
         return out;
     }
-
-    /**
-     * Handlers of the alerting contract (/work/notes/alerting-contract.md) that are written in parallel and not in
-     * this branch's jar yet. Each must be missing: once one is in the jar, the test below fails until it is
-     * removed from here, so the jar check covers it from then on.
-     */
-    private static final Set<String> CONTRACTED_NOT_YET_BUILT = Set.of(
-            "dev.longwatch.handler.ScheduledEvaluatorHandler",
-            "dev.longwatch.handler.HttpMonitorsRequestHandler",
-            "dev.longwatch.handler.SqsNotifierHandler",
-            "dev.longwatch.handler.ScheduledNotifierHandler",
-            "dev.longwatch.handler.HttpNotificationsRequestHandler",
-            "dev.longwatch.handler.HttpChatRequestHandler");
 
     @Test
     void functionsRunJava21OnArm64WithSnapStart() {
@@ -219,11 +205,6 @@ class FunctionsTest {
             for (Map<String, Object> f : functions(i)) {
                 String handler = (String) f.get("Handler");
                 String entry = handler.replaceAll("::.*", "").replace('.', '/') + ".class";
-                if (CONTRACTED_NOT_YET_BUILT.contains(handler.replaceAll("::.*", ""))) {
-                    assertNull(zip.getEntry(entry), handler + " is in the jar now: remove it from"
-                            + " CONTRACTED_NOT_YET_BUILT so this test checks it");
-                    continue;
-                }
                 assertNotNull(zip.getEntry(entry), handler + " is named in the stack but missing from " + jar);
             }
             List<String> testEntries = new ArrayList<>();

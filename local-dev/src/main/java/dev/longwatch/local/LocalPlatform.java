@@ -21,6 +21,7 @@ import dev.longwatch.core.archive.ArchiveReader;
 import dev.longwatch.core.archive.ArchiveService;
 import dev.longwatch.core.query.ArchiveQueryService;
 import dev.longwatch.core.alerting.AlertService;
+import dev.longwatch.core.notify.chat.AlertServiceCommands;
 import dev.longwatch.core.alerting.MonitorService;
 import dev.longwatch.core.alerting.backtest.BacktestService;
 import dev.longwatch.core.alerting.evaluate.EvaluatorService;
@@ -104,6 +105,7 @@ public final class LocalPlatform implements AutoCloseable {
     /** The last minute the ticker evaluated (it catches up on missed minutes, at most {@link #CATCH_UP}). */
     private long lastEvaluatedMinute = Long.MIN_VALUE;
     static final int CATCH_UP = 10;
+    private final LocalNotifications notifications;
 
     private LocalPlatform(LocalOptions options, Clock clock, Supplier<CloudWatchMetricsSource> cloudWatchSource)
             throws Exception {
@@ -147,14 +149,20 @@ public final class LocalPlatform implements AutoCloseable {
         DynamoDbMonitorStore monitorStore = new DynamoDbMonitorStore(ddb, tables.alerting());
         DynamoDbAlertStateStore alertStates = new DynamoDbAlertStateStore(ddb, tables.alerting(), metrics);
         DynamoDbAuditLog audit = new DynamoDbAuditLog(ddb, tables.alerting());
+        AlertService alertService = new AlertService(alertStates, monitorStore, audit, transitions, clock);
         this.monitorsHandler = new HttpMonitorsRequestHandler(apiKeys,
-                new MonitorService(monitorStore, alertStates, audit, clock, new SecureRandom()),
-                new AlertService(alertStates, monitorStore, audit, transitions, clock),
+                new MonitorService(monitorStore, alertStates, audit, clock, new SecureRandom()), alertService,
                 new BacktestService(index, rollups, events, 8), audit, clock, metrics);
         this.evaluatorHandler = new ScheduledEvaluatorHandler(new EvaluatorService(monitorStore, alertStates, index,
                 rollups, events, transitions, metrics, 8), clock, metrics);
         this.evaluatorTicker = startEvaluatorTicker(options.pollInterval());
         this.devApiKey = ensureDevKey(data);
+        s3.ensureBucket(LocalNotifications.CHARTS_BUCKET);
+        this.notifications = new LocalNotifications(ddb, tables, data, apiKeys, events, metrics, clock,
+                this::baseUriOrNull, options.pollInterval(), new AlertServiceCommands(alertService),
+                transitions::drain, new QueryService(index, rollups, compaction, retention,
+                clock, 16), new dev.longwatch.aws.s3.S3ChartStore(s3.client(), s3.presigner(),
+                LocalNotifications.CHARTS_BUCKET));
         this.http = new LocalHttpServer(options.host(), options.port(), this::route, clock);
         stream.registerConsumer(ARCHIVE_CONSUMER); // before any drain, so no segment goes before it has read it
         stream.start(rollupHandler, options.pollInterval(), MAX_BATCH_RECORDS);
@@ -179,6 +187,15 @@ public final class LocalPlatform implements AutoCloseable {
     /** Whether this build carries the web console (served at {@code /}). */
     public boolean consoleAvailable() {
         return console.available();
+    }
+
+    private String baseUriOrNull() {
+        return http == null ? null : baseUri().toString();
+    }
+
+    /** Notifications: the in-process queue from the evaluator, the pipeline, the ticker (see {@link LocalNotifications}). */
+    public LocalNotifications notifications() {
+        return notifications;
     }
 
     public String devApiKey() {
@@ -325,6 +342,10 @@ public final class LocalPlatform implements AutoCloseable {
         if (HttpMonitorsRequestHandler.serves(path)) {
             return e -> monitorsHandler.handleRequest(e, null);
         }
+        Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> notify = notifications.route(path);
+        if (notify != null) {
+            return notify;
+        }
         if (post && (path.equals("/v1/metrics") || path.equals("/v1/events"))) {
             return e -> ingestHandler.handleRequest(e, null);
         }
@@ -413,6 +434,7 @@ public final class LocalPlatform implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        notifications.close();
         compactorTicker.shutdownNow();
         compactorTicker.awaitTermination(30, TimeUnit.SECONDS);
         evaluatorTicker.shutdownNow();

@@ -61,6 +61,31 @@ public final class LocalS3Server implements AutoCloseable {
         return client;
     }
 
+    /** Presigned GET links to objects of the local S3 (chart images in messages). */
+    public software.amazon.awssdk.services.s3.presigner.S3Presigner presigner() {
+        return software.amazon.awssdk.services.s3.presigner.S3Presigner.builder()
+                .endpointOverride(URI.create("http://127.0.0.1:" + proxy.getPort()))
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder()
+                        .pathStyleAccessEnabled(true).build())
+                .build();
+    }
+
+    /** Creates a bucket if it does not exist yet. */
+    public void ensureBucket(String name) {
+        try {
+            client.createBucket(b -> b.bucket(name));
+        } catch (BucketAlreadyOwnedByYouException existing) {
+            // Created by an earlier start.
+        } catch (S3Exception e) {
+            if (e.statusCode() != 409) {
+                throw e;
+            }
+        }
+    }
+
     public String bucket() {
         return BUCKET;
     }

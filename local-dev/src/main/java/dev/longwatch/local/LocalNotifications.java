@@ -1,0 +1,158 @@
+package dev.longwatch.local;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.longwatch.aws.dynamodb.DynamoDbNotifyStore;
+import dev.longwatch.aws.dynamodb.TableNames;
+import dev.longwatch.core.auth.ApiKeys;
+import dev.longwatch.core.events.EventStore;
+import dev.longwatch.core.notify.ChannelService;
+import dev.longwatch.core.notify.NotificationConfig;
+import dev.longwatch.core.notify.NotificationService;
+import dev.longwatch.core.notify.Pacer;
+import dev.longwatch.core.notify.channel.HttpTransport;
+import dev.longwatch.core.notify.channel.Notifiers;
+import dev.longwatch.core.notify.channel.sns.TopicPublisher;
+import dev.longwatch.core.notify.chat.ActionLinks;
+import dev.longwatch.core.notify.chat.AlertCommands;
+import dev.longwatch.core.notify.chat.ChatService;
+import dev.longwatch.core.notify.secret.KeyFileSealer;
+import dev.longwatch.core.notify.secret.SecretBox;
+import dev.longwatch.core.telemetry.Log;
+import dev.longwatch.core.telemetry.PlatformMetrics;
+import dev.longwatch.handler.HttpChatRequestHandler;
+import dev.longwatch.handler.HttpNotificationsRequestHandler;
+import dev.longwatch.model.alerting.AlertTransition;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Notifications in local-dev: the same pipeline and handlers as AWS, channel secrets sealed with a key file in the
+ * data dir ({@code secrets.key}), an in-process queue in place of SQS ({@link #send}: the evaluator's sink), and a
+ * ticker that drains the queue and calls {@link NotificationService#tick} every few seconds. SNS channels publish to
+ * an in-process list ({@link #snsMessages}), as no SNS runs locally. Webhook URLs may be plain http here.
+ */
+public final class LocalNotifications implements AutoCloseable {
+    private static final Log LOG = Log.get(LocalNotifications.class);
+    static final Duration TICK = Duration.ofSeconds(3);
+    static final String CHARTS_BUCKET = "longwatch-charts";
+
+    private final NotificationService service;
+    private final NotificationConfig config;
+    private final HttpNotificationsRequestHandler api;
+    private final HttpChatRequestHandler chat;
+    private final AlertCommands alerts;
+    /** The evaluator's transitions (local-dev's stand-in for the SQS queue between them). */
+    private final Supplier<List<AlertTransition>> evaluated;
+    private final ConcurrentLinkedQueue<AlertTransition> queue = new ConcurrentLinkedQueue<>();
+    private final List<String[]> snsMessages = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final ScheduledExecutorService ticker;
+    private final Clock clock;
+
+    LocalNotifications(DynamoDbClient ddb, TableNames tables, Path data, ApiKeys apiKeys, EventStore events,
+                       PlatformMetrics metrics, Clock clock, Supplier<String> publicUrl, Duration pollInterval,
+                       AlertCommands alerts, Supplier<List<AlertTransition>> evaluated,
+                       dev.longwatch.core.query.QueryService queries, dev.longwatch.core.notify.chart.ChartStore charts) {
+        this.clock = clock;
+        this.alerts = alerts;
+        this.evaluated = evaluated;
+        DynamoDbNotifyStore store = new DynamoDbNotifyStore(ddb, tables.notifications());
+        SecretBox box = new SecretBox(new KeyFileSealer(data.resolve("secrets.key")));
+        Supplier<String> ids = () -> UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        ChannelService channels = new ChannelService(store, box, clock, ids, true);
+        this.config = new NotificationConfig(store, channels, clock, ids);
+        TopicPublisher sns = (topic, subject, message, attributes) -> snsMessages.add(new String[]{topic, subject, message});
+        HttpTransport http = new HttpTransport(clock);
+        Notifiers notifiers = new Notifiers(http, sns, "https://slack.com/api", clock);
+        ActionLinks links = new ActionLinks(store, box, publicUrl);
+        dev.longwatch.core.notify.chart.QueryCharts chartLinks = new dev.longwatch.core.notify.chart.QueryCharts(
+                new dev.longwatch.core.notify.chart.QuerySeriesSource(queries), events, charts);
+        this.service = new NotificationService(store, channels, notifiers, events, links, chartLinks, null, Pacer.SLEEP,
+                clock, metrics, NotificationService.Settings.DEFAULT.withConsoleUrl(System.getenv("LONGWATCH_CONSOLE_URL")));
+        this.api = new HttpNotificationsRequestHandler(apiKeys, service, config, clock, metrics);
+        this.chat = new HttpChatRequestHandler(new ChatService(service, config, alertCommands(), chartLinks, http, clock,
+                System.getenv("LONGWATCH_CONSOLE_URL")), channels, links, clock, metrics);
+        long every = Math.max(TICK.toMillis(), Math.min(pollInterval.toMillis(), TICK.toMillis()));
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "notifier-ticker");
+            t.setDaemon(true);
+            return t;
+        });
+        // Tests set a long poll interval to drive every job by hand (runNotifier).
+        if (pollInterval.compareTo(Duration.ofMinutes(1)) < 0) {
+            ticker.scheduleWithFixedDelay(this::safeRun, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The alerting service, as chat acts on it. */
+    AlertCommands alertCommands() {
+        return alerts;
+    }
+
+    /** Queues transitions for the next notifier run, beside what the evaluator queued (SQS on AWS). */
+    public void send(List<AlertTransition> transitions) {
+        queue.addAll(transitions);
+    }
+
+    /** Drains the queue into the pipeline and ticks; what a notifier Lambda and the scheduled tick do on AWS. */
+    public NotificationService.RunReport runNotifier() {
+        List<AlertTransition> batch = new ArrayList<>(evaluated.get());
+        for (AlertTransition t; (t = queue.poll()) != null; ) {
+            batch.add(t);
+        }
+        NotificationService.RunReport a = service.accept(batch);
+        NotificationService.RunReport b = service.tick(clock.millis());
+        return new NotificationService.RunReport(a.transitions(), a.groupsFlushed() + b.groupsFlushed(),
+                a.sent() + b.sent(), a.retrying() + b.retrying(), a.failed() + b.failed(),
+                a.summarized() + b.summarized(), a.duplicates() + b.duplicates());
+    }
+
+    private void safeRun() {
+        try {
+            runNotifier();
+        } catch (RuntimeException e) {
+            LOG.error("local notifier run failed; the next tick retries", e);
+        }
+    }
+
+    public NotificationService service() {
+        return service;
+    }
+
+    public NotificationConfig config() {
+        return config;
+    }
+
+    /** What SNS channels published ({topicArn, subject, message}). */
+    public List<String[]> snsMessages() {
+        return List.copyOf(snsMessages);
+    }
+
+    Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> route(String path) {
+        if (HttpNotificationsRequestHandler.serves(path)) {
+            return e -> api.handleRequest(e, null);
+        }
+        if (HttpChatRequestHandler.serves(path)) {
+            return e -> chat.handleRequest(e, null);
+        }
+        return null;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        ticker.shutdownNow();
+        ticker.awaitTermination(10, TimeUnit.SECONDS);
+    }
+}
