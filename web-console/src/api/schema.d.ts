@@ -88,6 +88,15 @@ export interface paths {
          *     Percentiles (`p50`, `p90`, `p95`, `p99`) need a `distribution` metric. They are by nearest rank
          *     (the ceil(q·n)-th smallest sample: p95 of {12, 250} is 250), within 1 % (DDSketch).
          *     `agg=sum` adds up a `counter`. An unknown metric gives an empty `series`.
+         *
+         *     **Raw resolution (the archive).** Every point ever written is kept in the S3 archive. With
+         *     `resolution=raw`, or a `step` below 60 s, the range is read from there instead of the rollups,
+         *     for any past range of at most 24 hours. Without a `step` every point comes back as it was
+         *     written, per series (each with all its tags, in time order; `agg` is `raw`, `step` is 0;
+         *     `groupBy` and `agg` are refused, since nothing is combined), at most 200,000 points in all. With
+         *     a `step` of whole seconds (`1s`, `10s`, `5m` ...) the points are combined per step and group
+         *     with `agg`, as rollups would be. `tiers` is `[archive]`. The archive holds what its consumer has
+         *     written: the last few minutes may not be there yet.
          */
         get: operations["queryMetric"];
         put?: never;
@@ -285,6 +294,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/jobs/evaluator/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * (local-dev only) Evaluate the monitors for the current minute now.
+         * @description Not on AWS (there EventBridge Scheduler invokes the evaluator function every minute, once per
+         *     shard; local-dev also runs it every minute by itself). Evaluates every enabled monitor due this
+         *     minute, records the alert transitions and queues them for the notifier, and answers what it did.
+         *     Running it again for the same minute records and queues nothing twice (a retried AWS invocation
+         *     likewise only sends what an earlier attempt recorded but could not send, with the same ids).
+         */
+        post: operations["runEvaluator"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/jobs/compactor/run": {
         parameters: {
             query?: never;
@@ -377,6 +410,446 @@ export interface paths {
          *     is caught up and answers what each run did, as the function returns it.
          */
         post: operations["runCloudWatchImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/monitors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the tenant's monitors. */
+        get: operations["listMonitors"];
+        put?: never;
+        /**
+         * Create a monitor (see docs/alerting.md for the kinds and evaluation rules).
+         * @description Every invalid field is reported at once: the first as `field`/`reason`, all of them in `errors`.
+         *     Read-only fields (`id`, `version`, `createdAt`, `updatedAt`, `updatedBy`) and unknown fields are ignored.
+         *     The change is written to the audit log (`GET /v1/audit`).
+         */
+        post: operations["createMonitor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/monitors/backtest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * When a monitor (saved or not) would have fired over a past range.
+         * @description Runs the evaluator's own code at every evaluation time of [from, to) over the stored rollups:
+         *     per alert instance, the state timeline, the notifications that would have been sent (after the
+         *     pending, hysteresis and flapping rules), the evaluated series and the levels to chart. At most 31
+         *     days. Nothing is stored or sent. Composite monitors cannot be backtested.
+         */
+        post: operations["backtestMonitor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/monitors/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** Read one monitor. */
+        get: operations["getMonitor"];
+        /**
+         * Replace a monitor.
+         * @description With `version` in the body, the update applies only if the stored monitor is still at that version
+         *     (else `409`). The change is audited with the monitor before and after.
+         */
+        put: operations["updateMonitor"];
+        post?: never;
+        /** Delete a monitor and its alert instances (their history expires after 90 days). */
+        delete: operations["deleteMonitor"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alert instances (active and recent), newest state first. */
+        get: operations["listAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/alerts/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Counts of alert instances by state, and of active ones by severity. */
+        get: operations["alertSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/alerts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The alert id, `monitorId:key=value,...` (`monitorId:*` without groups), percent-encoded. */
+                id: components["parameters"]["AlertId"];
+            };
+            cookie?: never;
+        };
+        /** One alert instance with its transition history (newest first, at most 200). */
+        get: operations["getAlert"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/alerts/{id}/ack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The alert id, `monitorId:key=value,...` (`monitorId:*` without groups), percent-encoded. */
+                id: components["parameters"]["AlertId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledge an active alert; it stays acknowledged until it resolves. */
+        post: operations["ackAlert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/alerts/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The alert id, `monitorId:key=value,...` (`monitorId:*` without groups), percent-encoded. */
+                id: components["parameters"]["AlertId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve an alert by hand (one RESOLVED transition is recorded and notified).
+         * @description If its condition still holds, the next evaluations raise it again.
+         */
+        post: operations["resolveAlert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit log of monitor changes, acks and manual resolves, newest first. */
+        get: operations["listAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the tenant's notification channels (secrets are never returned). */
+        get: operations["listChannels"];
+        put?: never;
+        /** Create a channel. Secret settings (webhook URLs, tokens, signing secrets) are stored encrypted. */
+        post: operations["createChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/channels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                id: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        /** One channel. */
+        get: operations["getChannel"];
+        /** Replace a channel's settings. Secret settings left out keep their stored values. */
+        put: operations["updateChannel"];
+        post?: never;
+        /** Delete a channel. */
+        delete: operations["deleteChannel"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/channels/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                id: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a test message to the channel now; the answer is its delivery record. */
+        post: operations["testChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/routes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the notification routes, in the order they are tried. */
+        get: operations["listRoutes"];
+        put?: never;
+        /** Create a route. */
+        post: operations["createRoute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/routes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                id: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        /** One route. */
+        get: operations["getRoute"];
+        /** Replace a route. */
+        put: operations["updateRoute"];
+        post?: never;
+        /** Delete a route. */
+        delete: operations["deleteRoute"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/silences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List silences (pending, active and expired ones, newest end first). */
+        get: operations["listSilences"];
+        put?: never;
+        /** Create a silence. */
+        post: operations["createSilence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/silences/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                id: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        /** One silence. */
+        get: operations["getSilence"];
+        put?: never;
+        post?: never;
+        /** Expire a silence now (it is kept, ended, for the record). */
+        delete: operations["expireSilence"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/maintenance-windows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List recurring maintenance windows. */
+        get: operations["listMaintenanceWindows"];
+        put?: never;
+        /** Create a recurring maintenance window. */
+        post: operations["createMaintenanceWindow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/maintenance-windows/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                id: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        /** One maintenance window. */
+        get: operations["getMaintenanceWindow"];
+        /** Replace a maintenance window. */
+        put: operations["updateMaintenanceWindow"];
+        post?: never;
+        /** Delete a maintenance window. */
+        delete: operations["deleteMaintenanceWindow"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The delivery log, newest first; a notification per channel with its delivery status. */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/chat/slack/commands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Slack slash command `/longwatch` (status, ack, silence, resolve, graph).
+         * @description Slack's Request URL for the command, with `?tenant=<tenant>&channel=<channel id>` naming the Slack channel
+         *     whose `signingSecret` verifies the request (`X-Slack-Signature` v0, at most 5 minutes old, never twice).
+         */
+        post: operations["slackCommand"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/chat/slack/interactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Slack interactive buttons (Acknowledge, Silence 1h, Resolve) on Longwatch messages. */
+        post: operations["slackInteraction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/chat/actions/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A signed, expiring action token from a notification's link. */
+                token: string;
+            };
+            cookie?: never;
+        };
+        /** A one-click action link: a page that asks to confirm the action (link scanners only read it). */
+        get: operations["actionLinkPage"];
+        put?: never;
+        /** Performs the link's action (acknowledge, silence 1 h, resolve) and says what was done. */
+        post: operations["actionLinkRun"];
         delete?: never;
         options?: never;
         head?: never;
@@ -521,19 +994,27 @@ export interface components {
         };
         QueryResult: {
             metric: string;
-            agg: components["schemas"]["Agg"];
+            /**
+             * @description The aggregation (see `Agg`); `raw` for points returned as written (`resolution=raw` without
+             *     a step).
+             * @enum {string}
+             */
+            agg: "avg" | "sum" | "min" | "max" | "count" | "last" | "p50" | "p90" | "p95" | "p99" | "raw";
             from: components["schemas"]["EpochMillis"];
             to: components["schemas"]["EpochMillis"];
             /**
              * Format: int64
-             * @description The step in milliseconds.
+             * @description The step in milliseconds: whole minutes from the rollups, whole seconds from the archive,
+             *     0 for raw points returned as written.
              */
             step: number;
             /**
              * @description The rollup tiers the range was read from, oldest part first: `day`, `hour`, `minute`
-             *     (see "Tiers" in the description of `GET /v1/query`).
+             *     (see "Tiers" in the description of `GET /v1/query`); `archive` alone for raw resolution, and
+             *     last when the newest minutes were read from the archive because the rollups had not been
+             *     written yet (a deployment whose rollup consumer batches several minutes).
              */
-            tiers: ("day" | "hour" | "minute")[];
+            tiers: ("day" | "hour" | "minute" | "archive")[];
             /** @description One entry per group, ordered by its tags. */
             series: components["schemas"]["ResultSeries"][];
         };
@@ -708,8 +1189,420 @@ export interface components {
                 error?: string;
             }[];
         };
+        /**
+         * Format: date-time
+         * @description An RFC 3339 time in UTC.
+         */
+        Instant: string;
+        /** @description Label matchers, all of which must hold: `label=value`, `label!=value`, `label=~regex`, `label!~regex`. */
+        Matchers: string[];
+        /** @description A duration such as `30s`, `5m`, `4h`, `14d`, `1w` (a whole number and a unit). */
+        Duration: string;
+        /** @enum {string} */
+        ChannelType: "slack" | "teams" | "discord" | "google_chat" | "webhook" | "action" | "pagerduty" | "sns";
+        ChannelInput: {
+            name: string;
+            type: components["schemas"]["ChannelType"];
+            /**
+             * @description Settings by type (secret ones marked *): slack `url`* (incoming webhook) or `botToken`* + `channel`,
+             *     `signingSecret`* for chat commands; teams, discord, google_chat `url`*; webhook and action `url`*,
+             *     `signingSecret`* (at least 16 characters); pagerduty `routingKey`*, `endpoint`; sns `topicArn`.
+             */
+            config?: {
+                [key: string]: string;
+            };
+        };
+        Channel: {
+            id: string;
+            name: string;
+            type: components["schemas"]["ChannelType"];
+            /** @description The channel's plain (non-secret) settings. */
+            config: {
+                [key: string]: string;
+            };
+            /** @description The names of the secret settings that are set; their values are never returned. */
+            secrets: string[];
+            createdAt: components["schemas"]["Instant"];
+            updatedAt: components["schemas"]["Instant"];
+        };
+        ChannelList: {
+            channels: components["schemas"]["Channel"][];
+        };
+        RouteInput: {
+            name: string;
+            /** @description Routes are tried in ascending order (default 100). */
+            order?: number;
+            matchers?: components["schemas"]["Matchers"];
+            channels: string[];
+            /** @description Labels that make a group (default `["monitor"]`). */
+            groupBy?: string[];
+            groupWait?: components["schemas"]["Duration"];
+            groupInterval?: components["schemas"]["Duration"];
+            repeatInterval?: components["schemas"]["Duration"];
+            /** @description Keep trying the next routes after this one matched. */
+            continue?: boolean;
+            /** @description The route for alerts no other route matched. */
+            default?: boolean;
+        };
+        Route: {
+            id: string;
+            name: string;
+            order: number;
+            matchers: components["schemas"]["Matchers"];
+            channels: string[];
+            groupBy: string[];
+            groupWait: components["schemas"]["Duration"];
+            groupInterval: components["schemas"]["Duration"];
+            repeatInterval: components["schemas"]["Duration"];
+            continue: boolean;
+            default: boolean;
+            createdAt: components["schemas"]["Instant"];
+        };
+        RouteList: {
+            routes: components["schemas"]["Route"][];
+        };
+        /** @description An expiry is required, as `endsAt` or `duration`. */
+        SilenceInput: {
+            matchers: components["schemas"]["Matchers"];
+            startsAt?: components["schemas"]["Instant"];
+            endsAt?: components["schemas"]["Instant"];
+            duration?: components["schemas"]["Duration"];
+            createdBy: string;
+            comment?: string;
+        };
+        Silence: {
+            id: string;
+            matchers: components["schemas"]["Matchers"];
+            startsAt: components["schemas"]["Instant"];
+            endsAt: components["schemas"]["Instant"];
+            createdBy: string;
+            comment?: string;
+            createdAt: components["schemas"]["Instant"];
+            /** @enum {string} */
+            state: "pending" | "active" | "expired";
+        };
+        SilenceList: {
+            silences: components["schemas"]["Silence"][];
+        };
+        MaintenanceWindowInput: {
+            name: string;
+            matchers?: components["schemas"]["Matchers"];
+            /** @description An IANA time zone (default UTC). */
+            timezone?: string;
+            days: ("MON" | "TUE" | "WED" | "THU" | "FRI" | "SAT" | "SUN")[];
+            start: string;
+            /** @description Local time; an end before the start runs past midnight. */
+            end: string;
+        };
+        MaintenanceWindow: {
+            id: string;
+            name: string;
+            matchers: components["schemas"]["Matchers"];
+            timezone: string;
+            days: string[];
+            start: string;
+            end: string;
+            createdAt: components["schemas"]["Instant"];
+            activeNow: boolean;
+        };
+        MaintenanceWindowList: {
+            maintenanceWindows: components["schemas"]["MaintenanceWindow"][];
+        };
+        /** @description One notification to one channel and where its delivery stands. */
+        Notification: {
+            id: string;
+            tenant: components["schemas"]["TenantId"];
+            channelId: string;
+            channelType: string;
+            /** @enum {string} */
+            kind: "alert" | "summary" | "test";
+            groupId?: string;
+            alertIds: string[];
+            title: string;
+            /** @enum {string} */
+            status: "pending" | "sent" | "retrying" | "failed" | "summarized";
+            attempts: number;
+            lastError?: string;
+            lastHttpStatus?: number;
+            createdAt: components["schemas"]["Instant"];
+            updatedAt: components["schemas"]["Instant"];
+            nextAttemptAt?: components["schemas"]["Instant"];
+        };
+        NotificationList: {
+            notifications: components["schemas"]["Notification"][];
+            /** @description Pass as `after` for the next page; absent on the last page. */
+            next?: string;
+        };
+        SlackAnswer: {
+            /** @enum {string} */
+            response_type?: "ephemeral" | "in_channel";
+            replace_original?: boolean;
+            text: string;
+            blocks?: Record<string, never>[];
+        };
+        /** @enum {string} */
+        Severity: "critical" | "warning" | "info";
+        /** @enum {string} */
+        AlertState: "OK" | "PENDING" | "FIRING" | "RESOLVED" | "NO_DATA" | "ERROR" | "FLAPPING";
+        /** Format: date-time */
+        RFC3339: string;
+        ValidationError: {
+            /** @constant */
+            status: 400;
+            /** @constant */
+            error: "Bad Request";
+            field?: string;
+            reason: string;
+            errors?: {
+                field: string;
+                reason: string;
+            }[];
+        };
+        /** @description The series a monitor reads, in the filter syntax of `GET /v1/query`. */
+        MonitorQuery: {
+            metric: components["schemas"]["MetricName"];
+            filters?: string[];
+            groupBy?: string[];
+            agg?: components["schemas"]["Agg"];
+            window?: components["schemas"]["Duration"];
+        };
+        EventMatch: {
+            kind?: string;
+            filters?: string[];
+        };
+        /**
+         * @description By kind. threshold: `op`, `critical`, `warning`, `recovery`. change: `op`, `mode`, `ago`, `critical`,
+         *     `warning`. absence: `for`, optional `events`. anomaly: `direction`, `sensitivity`, `seasonality`,
+         *     `history`. event_count: `events`, `window`, `op`, `critical`, `warning`. composite: `expression`.
+         */
+        MonitorCondition: {
+            /** @enum {unknown} */
+            op?: "above" | "below";
+            critical?: number;
+            warning?: number;
+            recovery?: number;
+            /** @enum {unknown} */
+            mode?: "absolute" | "percent";
+            ago?: components["schemas"]["Duration"];
+            for?: components["schemas"]["Duration"];
+            events?: components["schemas"]["EventMatch"];
+            window?: components["schemas"]["Duration"];
+            /** @enum {unknown} */
+            direction?: "both" | "above" | "below";
+            /** @enum {unknown} */
+            sensitivity?: "low" | "medium" | "high";
+            /** @enum {unknown} */
+            seasonality?: "daily" | "weekly" | "none";
+            history?: components["schemas"]["Duration"];
+            expression?: string;
+        };
+        MonitorEvaluation: {
+            every?: components["schemas"]["Duration"];
+            delay?: components["schemas"]["Duration"];
+            datapoints?: number;
+            outOf?: number;
+            pendingFor?: components["schemas"]["Duration"];
+            keepFiringFor?: components["schemas"]["Duration"];
+            /** @enum {unknown} */
+            noData?: "ok" | "breaching" | "keep" | "no_data";
+            flapping?: {
+                changes?: number;
+                window?: components["schemas"]["Duration"];
+            };
+        };
+        /** @description A monitor definition. The server checks every field and names each invalid one. */
+        MonitorInput: {
+            name: string;
+            /** @enum {unknown} */
+            kind: "threshold" | "change" | "absence" | "anomaly" | "event_count" | "composite";
+            query?: components["schemas"]["MonitorQuery"];
+            condition: components["schemas"]["MonitorCondition"];
+            evaluation?: components["schemas"]["MonitorEvaluation"];
+            severity?: components["schemas"]["Severity"];
+            priority?: number;
+            message?: string;
+            runbook?: string;
+            owner?: string;
+            tags?: {
+                [key: string]: string;
+            };
+            notify?: {
+                channels?: string[];
+            };
+            enabled?: boolean;
+            /** @description On update, apply only if the stored monitor is at this version. */
+            version?: number;
+        };
+        Monitor: {
+            id: string;
+            name: string;
+            /** @enum {unknown} */
+            kind: "threshold" | "change" | "absence" | "anomaly" | "event_count" | "composite";
+            query?: components["schemas"]["MonitorQuery"];
+            condition: components["schemas"]["MonitorCondition"];
+            evaluation: components["schemas"]["MonitorEvaluation"];
+            severity: components["schemas"]["Severity"];
+            priority: number;
+            message?: string;
+            runbook?: string;
+            owner?: string;
+            tags: {
+                [key: string]: string;
+            };
+            notify: {
+                channels: string[];
+            };
+            enabled: boolean;
+            version: number;
+            createdAt: components["schemas"]["RFC3339"];
+            updatedAt: components["schemas"]["RFC3339"];
+            /** @description Who changed it last (`key:<first 8 characters of the key id>`). */
+            updatedBy?: string;
+        };
+        MonitorList: {
+            monitors: components["schemas"]["Monitor"][];
+        };
+        Alert: {
+            id: string;
+            monitorId: string;
+            monitorName: string;
+            group: {
+                [key: string]: string;
+            };
+            state: components["schemas"]["AlertState"];
+            severity: components["schemas"]["Severity"];
+            since: components["schemas"]["RFC3339"];
+            lastEvaluatedAt: components["schemas"]["RFC3339"];
+            /** @description The value at the instance's last change. */
+            value: number | null;
+            threshold: number | null;
+            /** @description Who acknowledged it, when and why; null when not acknowledged. */
+            acknowledged: {
+                by: string;
+                at: components["schemas"]["RFC3339"];
+                note: string | null;
+            } | null;
+            silenced: boolean;
+            labels: {
+                [key: string]: string;
+            };
+            error?: string;
+        };
+        AlertTransitionSummary: {
+            id: string;
+            at: components["schemas"]["RFC3339"];
+            from: components["schemas"]["AlertState"];
+            to: components["schemas"]["AlertState"];
+            severity: components["schemas"]["Severity"];
+            value: number | null;
+            threshold: number | null;
+            message?: string;
+            error?: string;
+        };
+        AlertDetail: {
+            id: string;
+            monitorId: string;
+            monitorName: string;
+            group: {
+                [key: string]: string;
+            };
+            state: components["schemas"]["AlertState"];
+            severity: components["schemas"]["Severity"];
+            since: components["schemas"]["RFC3339"];
+            lastEvaluatedAt: components["schemas"]["RFC3339"];
+            /** @description The value at the instance's last change. */
+            value: number | null;
+            threshold: number | null;
+            /** @description Who acknowledged it, when and why; null when not acknowledged. */
+            acknowledged: {
+                by: string;
+                at: components["schemas"]["RFC3339"];
+                note: string | null;
+            } | null;
+            silenced: boolean;
+            labels: {
+                [key: string]: string;
+            };
+            error?: string;
+            /** @description Newest first, at most 200. */
+            transitions: components["schemas"]["AlertTransitionSummary"][];
+        };
+        AlertAction: {
+            /** @description Who (default the key's subject). */
+            by?: string;
+            note?: string;
+        };
+        AlertSummary: {
+            total: number;
+            byState: {
+                [key: string]: number;
+            };
+            /** @description Active instances (not OK or RESOLVED) by severity. */
+            bySeverity: {
+                [key: string]: number;
+            };
+        };
+        AuditList: {
+            entries: {
+                at: components["schemas"]["RFC3339"];
+                who: string;
+                /** @enum {unknown} */
+                action: "monitor.create" | "monitor.update" | "monitor.delete" | "alert.ack" | "alert.resolve";
+                target: string;
+                before: Record<string, never> | null;
+                after: Record<string, never> | null;
+            }[];
+        };
+        BacktestRequest: {
+            monitor?: components["schemas"]["MonitorInput"];
+            monitorId?: string;
+            from?: components["schemas"]["TimeExpression"];
+            to?: components["schemas"]["TimeExpression"];
+        };
+        BacktestResult: {
+            from: components["schemas"]["EpochMillis"];
+            to: components["schemas"]["EpochMillis"];
+            evaluations: number;
+            instances: {
+                group: {
+                    [key: string]: string;
+                };
+                timeline: {
+                    at: components["schemas"]["EpochMillis"];
+                    from: components["schemas"]["AlertState"];
+                    to: components["schemas"]["AlertState"];
+                    value: number | null;
+                    threshold: number | null;
+                }[];
+                notifications: {
+                    at: components["schemas"]["EpochMillis"];
+                    state: components["schemas"]["AlertState"];
+                    severity: components["schemas"]["Severity"];
+                    message: string;
+                }[];
+                series: {
+                    times: components["schemas"]["EpochMillis"][];
+                    values: (number | null)[];
+                };
+                thresholds: {
+                    [key: string]: number;
+                };
+            }[];
+        };
     };
     responses: {
+        /** @description The tenant has no item with this id. */
+        ItemNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"] & {
+                    /** @constant */
+                    status?: 404;
+                };
+            };
+        };
         /**
          * @description The request cannot be read: invalid JSON or shape, an unsupported `Content-Encoding`, bad gzip,
          *     or a query parameter that is not valid. `field` says where and `reason` what to do.
@@ -790,8 +1683,52 @@ export interface components {
                 };
             };
         };
+        /**
+         * @description The request is not valid: `field` (a JSON path such as `condition.critical`) and `reason` name the
+         *     first problem; `errors` lists every one.
+         */
+        MonitorBadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ValidationError"];
+            };
+        };
+        /** @description No such monitor or alert in the key's tenant. */
+        AlertingNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"] & {
+                    /** @constant */
+                    status?: 404;
+                };
+            };
+        };
+        /** @description The object changed meanwhile (version), or the action does not apply to its state. */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"] & {
+                    /** @constant */
+                    status?: 409;
+                    /** @constant */
+                    error?: "Conflict";
+                };
+            };
+        };
     };
     parameters: {
+        /** @description The item's id. */
+        ItemId: string;
+        /** @description The tenant the Slack app belongs to. */
+        ChatTenant: components["schemas"]["TenantId"];
+        /** @description The id of the Slack channel (in Longwatch) that holds the app's signing secret. */
+        ChatChannel: string;
         /**
          * @description `gzip` to send a compressed body (the 1 MiB limit applies to the inflated size). Bodies
          *     API Gateway delivers base64-encoded (binary media types) are decoded first.
@@ -807,6 +1744,8 @@ export interface components {
          *     ]
          */
         Filter: string[];
+        /** @description The alert id, `monitorId:key=value,...` (`monitorId:*` without groups), percent-encoded. */
+        AlertId: string;
     };
     requestBodies: {
         /** @description At most 1 MiB once decoded. The `Content-Type` is not checked: the body is always read as JSON. */
@@ -1012,10 +1951,17 @@ export interface operations {
                  */
                 to?: components["schemas"]["TimeExpression"];
                 /**
+                 * @description `rollup` (the default) reads the rollup tiers; `raw` reads the raw points from the archive
+                 *     (see "Raw resolution" above).
+                 * @example raw
+                 */
+                resolution?: "rollup" | "raw";
+                /**
                  * @description The width of one result point: a whole number of minutes, at least 60 s, written as a
                  *     number with a unit `s`, `m`, `h`, `d` or `w` (a bare number is seconds): `60s`, `5m`,
-                 *     `1h`, `1d`. It also picks the tier read (whole days: days, whole hours: hours, else
-                 *     minutes). Default: the range divided into at most 1,440 points, rounded up to whole
+                 *     `1h`, `1d`; with `resolution=raw` any whole number of seconds, and a step below 60 s reads
+                 *     the archive (raw resolution) by itself. It also picks the tier read (whole days: days, whole
+                 *     hours: hours, else minutes). Default: the range divided into at most 1,440 points, rounded up to whole
                  *     minutes, and above an hour (a day) to whole hours (days). The range divided by the step
                  *     may give at most 11,000 points.
                  * @example 5m
@@ -1321,6 +2267,48 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    runEvaluator: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The evaluation report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        minute: components["schemas"]["EpochMillis"];
+                        shard: number;
+                        shardCount: number;
+                        /** @description Tenants with a monitor due. */
+                        tenants: number;
+                        /** @description Monitors evaluated. */
+                        monitors: number;
+                        /** @description Alert instances (monitor × group) evaluated. */
+                        instances: number;
+                        /** @description Instances whose state changed and was written (conditionally). */
+                        writes: number;
+                        /** @description Transitions recorded and queued. */
+                        transitions: number;
+                        /** @description Transitions an earlier run recorded but could not send, sent now (same ids). */
+                        resent: number;
+                        /** @description Writes another run of the same minute made first. */
+                        conflicts: number;
+                        /** @description Rollup items read. */
+                        slabReads: number;
+                        failedTenants: number;
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
     runCompactor: {
         parameters: {
             query?: never;
@@ -1473,6 +2461,1021 @@ export interface operations {
                 };
             };
             500: components["responses"]["InternalError"];
+        };
+    };
+    listMonitors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every monitor of the tenant. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonitorList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createMonitor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MonitorInput"];
+            };
+        };
+        responses: {
+            /** @description The monitor as stored, with its id and version 1. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Monitor"];
+                };
+            };
+            400: components["responses"]["MonitorBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    backtestMonitor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BacktestRequest"];
+            };
+        };
+        responses: {
+            /** @description The timeline per alert instance. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BacktestResult"];
+                };
+            };
+            400: components["responses"]["MonitorBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getMonitor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The monitor. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Monitor"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["AlertingNotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateMonitor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MonitorInput"];
+            };
+        };
+        responses: {
+            /** @description The monitor as stored, its version one higher. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Monitor"];
+                };
+            };
+            400: components["responses"]["MonitorBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["AlertingNotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteMonitor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        deleted: string;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["AlertingNotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listAlerts: {
+        parameters: {
+            query?: {
+                state?: components["schemas"]["AlertState"];
+                severity?: components["schemas"]["Severity"];
+                monitorId?: string;
+                /** @description `key:value` among the monitor's tags and the group's tags. */
+                tag?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Matching alert instances. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        alerts: components["schemas"]["Alert"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    alertSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The counts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertSummary"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAlert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The alert id, `monitorId:key=value,...` (`monitorId:*` without groups), percent-encoded. */
+                id: components["parameters"]["AlertId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The alert and its transitions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertDetail"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["AlertingNotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    ackAlert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The alert id, `monitorId:key=value,...` (`monitorId:*` without groups), percent-encoded. */
+                id: components["parameters"]["AlertId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AlertAction"];
+            };
+        };
+        responses: {
+            /** @description The acknowledged alert. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Alert"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["AlertingNotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    resolveAlert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The alert id, `monitorId:key=value,...` (`monitorId:*` without groups), percent-encoded. */
+                id: components["parameters"]["AlertId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AlertAction"];
+            };
+        };
+        responses: {
+            /** @description The resolved alert (unchanged if it was not active). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Alert"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["AlertingNotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listAudit: {
+        parameters: {
+            query?: {
+                /** @description Start (inclusive). Default `to` minus 30 days. */
+                from?: components["schemas"]["TimeExpression"];
+                /** @description End (exclusive). Default now. */
+                to?: components["schemas"]["TimeExpression"];
+                /** @description Only entries about this monitor or alert id. */
+                target?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Audit entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listChannels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The channels. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChannelInput"];
+            };
+        };
+        responses: {
+            /** @description The channel, without its secrets (`secrets` names those that are set). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                id: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The channel. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ItemNotFound"];
+        };
+    };
+    updateChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                id: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChannelInput"];
+            };
+        };
+        responses: {
+            /** @description The channel. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ItemNotFound"];
+        };
+    };
+    deleteChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                id: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ItemNotFound"];
+        };
+    };
+    testChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                id: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery (status `sent`, or `retrying`/`failed` with the reason). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ItemNotFound"];
+        };
+    };
+    listRoutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The routes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RouteList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createRoute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RouteInput"];
+            };
+        };
+        responses: {
+            /** @description The route. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Route"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getRoute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                id: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The route. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Route"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ItemNotFound"];
+        };
+    };
+    updateRoute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                id: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RouteInput"];
+            };
+        };
+        responses: {
+            /** @description The route. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Route"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ItemNotFound"];
+        };
+    };
+    deleteRoute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                id: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ItemNotFound"];
+        };
+    };
+    listSilences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The silences. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SilenceList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createSilence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SilenceInput"];
+            };
+        };
+        responses: {
+            /** @description The silence. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Silence"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getSilence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                id: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The silence. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Silence"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ItemNotFound"];
+        };
+    };
+    expireSilence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                id: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The silence, now expired. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Silence"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ItemNotFound"];
+        };
+    };
+    listMaintenanceWindows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The windows. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceWindowList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createMaintenanceWindow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MaintenanceWindowInput"];
+            };
+        };
+        responses: {
+            /** @description The window. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceWindow"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getMaintenanceWindow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                id: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The window. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceWindow"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ItemNotFound"];
+        };
+    };
+    updateMaintenanceWindow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                id: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MaintenanceWindowInput"];
+            };
+        };
+        responses: {
+            /** @description The window. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceWindow"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ItemNotFound"];
+        };
+    };
+    deleteMaintenanceWindow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                id: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ItemNotFound"];
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                /** @description Only notifications in this status. `failed` ones are the dead letters. */
+                status?: "pending" | "sent" | "retrying" | "failed" | "summarized";
+                /** @description At most this many (default 50). */
+                limit?: number;
+                /** @description The `next` of the previous page. */
+                after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the delivery log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    slackCommand: {
+        parameters: {
+            query: {
+                /** @description The tenant the Slack app belongs to. */
+                tenant: components["parameters"]["ChatTenant"];
+                /** @description The id of the Slack channel (in Longwatch) that holds the app's signing secret. */
+                channel: components["parameters"]["ChatChannel"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    command?: string;
+                    text?: string;
+                    user_id?: string;
+                    user_name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description A Slack message (`response_type`, `text`, optional `blocks`) answering the command. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlackAnswer"];
+                };
+            };
+            /** @description The signature is missing, wrong, stale or replayed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    slackInteraction: {
+        parameters: {
+            query: {
+                /** @description The tenant the Slack app belongs to. */
+                tenant: components["parameters"]["ChatTenant"];
+                /** @description The id of the Slack channel (in Longwatch) that holds the app's signing secret. */
+                channel: components["parameters"]["ChatChannel"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description Slack's JSON interaction payload. */
+                    payload: string;
+                };
+            };
+        };
+        responses: {
+            /** @description A Slack message replacing or following the original. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlackAnswer"];
+                };
+            };
+            /** @description The signature is missing, wrong, stale or replayed. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    actionLinkPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A signed, expiring action token from a notification's link. */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A confirmation page with a form that POSTs to the same URL. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The token is not valid or has expired. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    actionLinkRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A signed, expiring action token from a notification's link. */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description Who acts (an email or a name), recorded in the audit log. */
+                    by?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description What was done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The token is not valid or has expired. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
         };
     };
 }

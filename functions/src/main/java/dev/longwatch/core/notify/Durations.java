@@ -6,9 +6,10 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as the API writes them: {@code 30s}, {@code 5m}, {@code 4h}, {@code 7d}. */
+/** Durations as the API writes them: {@code 30s}, {@code 5m}, {@code 4h}, {@code 7d}, {@code 1w}
+ * (the same form as monitors' durations and the {@code Duration} schema of the OpenAPI document). */
 public final class Durations {
-    private static final Pattern FORM = Pattern.compile("(\\d{1,7})([smhd])");
+    private static final Pattern FORM = Pattern.compile("(\\d{1,7})([smhdw])");
 
     private Durations() {
     }
@@ -19,7 +20,7 @@ public final class Durations {
         }
         Matcher m = FORM.matcher(text.trim());
         if (!m.matches()) {
-            throw new PayloadException(field, "\"" + text + "\" is not a duration; use a whole number with s, m, h or d "
+            throw new PayloadException(field, "\"" + text + "\" is not a duration; use a whole number with s, m, h, d or w "
                     + "(e.g. 30s, 5m, 4h)");
         }
         long n = Long.parseLong(m.group(1));
@@ -27,7 +28,8 @@ public final class Durations {
             case "s" -> Duration.ofSeconds(n);
             case "m" -> Duration.ofMinutes(n);
             case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
+            case "d" -> Duration.ofDays(n);
+            default -> Duration.ofDays(7 * n);
         };
     }
 
