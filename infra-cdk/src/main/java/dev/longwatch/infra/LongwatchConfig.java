@@ -37,7 +37,7 @@ public record LongwatchConfig(
 
     public static final String DEFAULT_FUNCTIONS_JAR = "../functions/target/longwatch-functions.jar";
     /** The rollup mapping's default batching window: Lambda's maximum, for the fewest DynamoDB writes. */
-    public static final int DEFAULT_ROLLUP_WINDOW_SECONDS = 300;
+    public static final int DEFAULT_ROLLUP_WINDOW_SECONDS = 60;
     private static final Pattern STAGE = Pattern.compile("[a-z][a-z0-9-]{0,19}");
     /** 100 years: DynamoDB TTL takes any epoch second, but a longer "retention" is a typo. */
     private static final int MAX_RETENTION_DAYS = 36_500;
@@ -112,9 +112,10 @@ public record LongwatchConfig(
     /** The defaults, as an operator gets them with no context at all. */
     public static LongwatchConfig defaults() {
         // Retention: the functions' own defaults (Retention.DEFAULTS), longer than CloudWatch keeps each.
-        // Batching: the rollup mapping gathers up to 300 s (Lambda's maximum), since each batch costs about one
-        // DynamoDB write per series (docs/cost.md); minute rollups are then up to ~5 minutes behind (alerting:
-        // docs/cost.md#freshness). The archive mapping gathers 60 s: S3 bills per object, not per byte written.
+        // Batching: the rollup mapping gathers up to 60 s, so the evaluator (which reads minute rollups) sees a
+        // minute about a minute after it ends. 300 s (Lambda's maximum) costs a third less, since each batch costs
+        // about one DynamoDB write per series, but minutes then arrive up to ~5 minutes late and monitors need an
+        // evaluation delay to match (docs/cost.md#freshness). The archive mapping gathers 60 s: S3 bills per object.
         return new LongwatchConfig("dev", 0, 24, Optional.empty(), DEFAULT_ROLLUP_WINDOW_SECONDS, 10_000, 10, 6, 30,
                 500, 1000, 10, 30, 1827, 3653, Optional.empty(), 15, DEFAULT_FUNCTIONS_JAR, 60);
     }

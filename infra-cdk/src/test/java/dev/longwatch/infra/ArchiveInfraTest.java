@@ -146,12 +146,13 @@ class ArchiveInfraTest {
 
     @Test
     void minuteQueriesReadTheMinutesTheRollupWindowStillHoldsFromTheArchive() {
-        // Default rollup window 300 s: the newest 420 s of minutes come from the archive; with a 30-s window
-        // (production test context) the rollups are fresh enough on their own.
-        assertTrue(environment(Installation.defaults().ingest(), Installation.defaults().stacks.ingest().api().query())
+        // A 300-s rollup window (production test context): the newest 420 s of minutes come from the archive;
+        // with the default 60-s window the rollups are fresh enough on their own.
+        assertTrue(environment(Installation.production().ingest(),
+                Installation.production().stacks.ingest().api().query())
                 .contains("\"LONGWATCH_FRESH_FROM_ARCHIVE_SECONDS\":\"420\""));
-        assertFalse(environment(Installation.production().ingest(),
-                Installation.production().stacks.ingest().api().query()).contains("LONGWATCH_FRESH_FROM_ARCHIVE"));
+        assertFalse(environment(Installation.defaults().ingest(), Installation.defaults().stacks.ingest().api().query())
+                .contains("LONGWATCH_FRESH_FROM_ARCHIVE"));
     }
 
     @Test

@@ -30,7 +30,7 @@ final class Installation {
             Map.entry("kinesisShards", "4"),
             Map.entry("streamRetentionHours", 48),
             Map.entry("alarmEmail", "ops@example.com"),
-            Map.entry("batchingWindowSeconds", "30"),
+            Map.entry("batchingWindowSeconds", "300"),
             Map.entry("archiveBatchingWindowSeconds", "120"),
             Map.entry("rollupBatchSize", 2000),
             Map.entry("rollupRetryAttempts", 5),

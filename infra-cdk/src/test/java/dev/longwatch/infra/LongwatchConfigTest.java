@@ -27,7 +27,7 @@ class LongwatchConfigTest {
         assertEquals(LongwatchConfig.defaults(), c);
         assertEquals("dev", c.stage());
         assertTrue(c.onDemandStream());
-        assertEquals(300, c.batchingWindowSeconds());
+        assertEquals(60, c.batchingWindowSeconds());
         assertEquals(60, c.archiveBatchingWindowSeconds());
         assertEquals(Optional.empty(), c.alarmEmail());
         assertEquals(RetentionDays.ONE_MONTH, c.logRetention());
