@@ -133,8 +133,7 @@ class FunctionsTest {
         assertEquals(Set.of("LONGWATCH_API_KEYS_TABLE", "LONGWATCH_STREAM_NAME"), ingest.keySet());
         assertEquals(Set.of("LONGWATCH_ROLLUPS_TABLE", "LONGWATCH_SERIES_TABLE", "LONGWATCH_EVENTS_TABLE",
                 "LONGWATCH_API_KEYS_TABLE", "LONGWATCH_STATE_TABLE", "LONGWATCH_RETENTION_MINUTE_DAYS",
-                "LONGWATCH_RETENTION_HOUR_DAYS", "LONGWATCH_RETENTION_DAY_DAYS", "LONGWATCH_ARCHIVE_BUCKET",
-                "LONGWATCH_FRESH_FROM_ARCHIVE_SECONDS"),
+                "LONGWATCH_RETENTION_HOUR_DAYS", "LONGWATCH_RETENTION_DAY_DAYS", "LONGWATCH_ARCHIVE_BUCKET"),
                 environment(i, i.stacks.ingest().api().query()).keySet());
         Map<String, Object> rollup = environment(i, i.stacks.rollup().rollup().function());
         assertEquals(Set.of("LONGWATCH_ROLLUPS_TABLE", "LONGWATCH_SERIES_TABLE", "LONGWATCH_EVENTS_TABLE",
