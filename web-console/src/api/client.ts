@@ -1,6 +1,7 @@
 import type { ApiErrorBody, EventList, EventParams, MetricList, QueryParams, QueryResult, TagList } from './types';
 import type {
-  AlertDetail, AlertFilter, AlertInstance, AlertSummary, AuditEntry, BacktestRequest, BacktestResult, FieldError, Monitor,
+  AlertAction, AlertDetail, AlertFilter, AlertInstance, AlertList, AlertSummary, AuditEntry, AuditList, BacktestRequest,
+  BacktestResult, FieldError, Monitor, MonitorInput, MonitorList,
 } from './alerting';
 
 /**
@@ -116,25 +117,24 @@ export class ApiClient {
     return this.request('GET', `/v1/events${queryString(params as Params)}`);
   }
 
-  // --- monitors and alerts (the alerting contract)
+  // --- monitors and alerts (api-spec/openapi.yaml, tag alerting)
 
   async listMonitors(): Promise<Monitor[]> {
-    return listOf<Monitor>(await this.request('GET', '/v1/monitors'), 'monitors');
+    return (await this.request<MonitorList>('GET', '/v1/monitors')).monitors;
   }
 
   getMonitor(id: string): Promise<Monitor> {
     return this.request('GET', `/v1/monitors/${encodeURIComponent(id)}`);
   }
 
-  saveMonitor(monitor: Monitor): Promise<Monitor> {
-    const { id, version, createdAt, updatedAt, updatedBy, ...writable } = monitor;
-    void version; void createdAt; void updatedAt; void updatedBy;
+  /** Creates (`POST`) a monitor, or replaces (`PUT`) the one with `id`, only if it is still at `input.version`. */
+  saveMonitor(input: MonitorInput, id?: string): Promise<Monitor> {
     return id
-      ? this.request('PUT', `/v1/monitors/${encodeURIComponent(id)}`, writable)
-      : this.request('POST', '/v1/monitors', writable);
+      ? this.request('PUT', `/v1/monitors/${encodeURIComponent(id)}`, input)
+      : this.request('POST', '/v1/monitors', input);
   }
 
-  deleteMonitor(id: string): Promise<void> {
+  deleteMonitor(id: string): Promise<{ deleted: string }> {
     return this.request('DELETE', `/v1/monitors/${encodeURIComponent(id)}`);
   }
 
@@ -143,7 +143,7 @@ export class ApiClient {
   }
 
   async listAlerts(filter: AlertFilter = {}): Promise<AlertInstance[]> {
-    return listOf<AlertInstance>(await this.request('GET', `/v1/alerts${queryString({ ...filter })}`), 'alerts');
+    return (await this.request<AlertList>('GET', `/v1/alerts${queryString({ ...filter })}`)).alerts;
   }
 
   getAlert(id: string): Promise<AlertDetail> {
@@ -155,26 +155,22 @@ export class ApiClient {
   }
 
   ackAlert(id: string, by: string, note?: string): Promise<AlertInstance> {
-    return this.request('POST', `/v1/alerts/${encodeURIComponent(id)}/ack`, { by, note: note || undefined });
+    return this.request('POST', `/v1/alerts/${encodeURIComponent(id)}/ack`, action(by, note));
   }
 
   resolveAlert(id: string, by: string, note?: string): Promise<AlertInstance> {
-    return this.request('POST', `/v1/alerts/${encodeURIComponent(id)}/resolve`, { by, note: note || undefined });
+    return this.request('POST', `/v1/alerts/${encodeURIComponent(id)}/resolve`, action(by, note));
   }
 
   async listAudit(): Promise<AuditEntry[]> {
-    return listOf<AuditEntry>(await this.request('GET', '/v1/audit'), 'entries', 'audit', 'items');
+    return (await this.request<AuditList>('GET', '/v1/audit')).entries;
   }
 }
 
-/** Lists come as `{"<name>": [...]}` (or a bare array); anything else is an empty list. */
-function listOf<T>(body: unknown, ...names: string[]): T[] {
-  if (Array.isArray(body)) return body as T[];
-  if (body && typeof body === 'object') {
-    for (const n of names) {
-      const v = (body as Record<string, unknown>)[n];
-      if (Array.isArray(v)) return v as T[];
-    }
-  }
-  return [];
+/** The ack/resolve body: `by` left out when empty (the server then names the key's subject), `note` if any. */
+function action(by: string, note?: string): AlertAction {
+  const body: AlertAction = {};
+  if (by.trim()) body.by = by.trim();
+  if (note && note.trim()) body.note = note.trim();
+  return body;
 }

@@ -93,7 +93,7 @@ export function monitorEditorPage(ctx: PageContext, id: string | null): Page {
     messages.replaceChildren();
     if (problems.length) return;
     try {
-      const saved = await ctx.api.saveMonitor(formToMonitor(form));
+      const saved = await ctx.api.saveMonitor(formToMonitor(form), form.id);
       messages.replaceChildren(h('div', { class: 'notice ok', role: 'status' }, `Saved “${saved?.name ?? form.name}”.`));
       if (!id && saved?.id) ctx.navigate(`#/monitors/${encodeURIComponent(saved.id)}`);
       else if (saved) { form = monitorToForm(saved); renderForm(); }
@@ -109,11 +109,10 @@ export function monitorEditorPage(ctx: PageContext, id: string | null): Page {
     if (problems.length) return;
     charts.splice(0).forEach((c) => c.destroy());
     clear(preview, h('p', { class: 'status' }, 'Running the backtest…'));
-    const to = Date.now();
-    const from = to - 7 * 86_400_000;
     try {
-      const result = await ctx.api.backtest({ monitor: formToMonitor(form), from, to });
-      renderBacktest(preview, result, to, charts);
+      // The range is the server's last 7 days (its clock, not this browser's); the answer says which range it was.
+      const result = await ctx.api.backtest({ monitor: formToMonitor(form), from: '-7d', to: 'now' });
+      renderBacktest(preview, result, result.to, charts);
     } catch (e) {
       showProblems(problemsOf(e));
       clear(preview, isNotAvailable(e) ? notAvailableBox('Backtests') : errorBox(e));
