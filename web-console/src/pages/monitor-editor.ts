@@ -141,10 +141,10 @@ export function renderBacktest(container: HTMLElement, result: BacktestResult, r
     const data = backtestChartData(inst);
     const periods = firingPeriods(inst, rangeEnd);
     const bands: Band[] = periods.map((p) => ({ from: p.from, to: p.to, color: 'rgba(213, 94, 0, 0.18)' }));
-    const box = h('div', { class: 'chart' });
+    const box = h('div', { class: 'chart', 'data-bands': String(bands.length) });
     const label = seriesLabel(inst.group ?? {}, 'all series');
     container.append(h('h3', {}, label), box,
-      periods.length ? h('ul', { class: 'periods', 'aria-label': `Firing periods of ${label}` }, periods.map((p) => h('li', {},
+      periods.length ? h('ul', { class: 'periods', 'aria-label': `Firing periods of ${label}` }, periods.map((p) => h('li', { 'data-from': String(p.from), 'data-to': String(p.to), 'data-open': String(p.open) },
         `firing ${formatTime(p.from)} → ${p.open ? 'end of range (still firing)' : formatTime(p.to)}`)))
         : h('p', { class: 'muted' }, 'Never fired.'));
     if (!data.xs.length) continue;
