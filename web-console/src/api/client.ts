@@ -3,6 +3,7 @@ import type {
   AlertAction, AlertDetail, AlertFilter, AlertInstance, AlertList, AlertSummary, AuditEntry, AuditList, BacktestRequest,
   BacktestResult, FieldError, Monitor, MonitorInput, MonitorList,
 } from './alerting';
+import type { Channel, ChannelInput, ChannelList, Notification, Silence, SilenceInput, SilenceList } from './notify';
 
 /**
  * A refusal from the API (its `{status, error, field, reason}` body), or a failure to reach it
@@ -164,6 +165,38 @@ export class ApiClient {
 
   async listAudit(): Promise<AuditEntry[]> {
     return (await this.request<AuditList>('GET', '/v1/audit')).entries;
+  }
+
+  // --- notifications (api-spec/openapi.yaml, tag notifications)
+
+  async listChannels(): Promise<Channel[]> {
+    return (await this.request<ChannelList>('GET', '/v1/channels')).channels;
+  }
+
+  createChannel(input: ChannelInput): Promise<Channel> {
+    return this.request('POST', '/v1/channels', input);
+  }
+
+  deleteChannel(id: string): Promise<unknown> {
+    return this.request('DELETE', `/v1/channels/${encodeURIComponent(id)}`);
+  }
+
+  /** Sends a test message now; the answer is its delivery record (`sent`, `retrying`, `failed` with the reason). */
+  testChannel(id: string): Promise<Notification> {
+    return this.request('POST', `/v1/channels/${encodeURIComponent(id)}/test`);
+  }
+
+  async listSilences(): Promise<Silence[]> {
+    return (await this.request<SilenceList>('GET', '/v1/silences')).silences;
+  }
+
+  createSilence(input: SilenceInput): Promise<Silence> {
+    return this.request('POST', '/v1/silences', input);
+  }
+
+  /** Ends a silence now (`DELETE`: the server keeps it, expired, for the record). */
+  expireSilence(id: string): Promise<Silence> {
+    return this.request('DELETE', `/v1/silences/${encodeURIComponent(id)}`);
   }
 }
 
