@@ -9,6 +9,7 @@
 // console as a person would. Exit code 0 = every check held; each failed check says what it expected.
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 
@@ -322,6 +323,65 @@ async function main() {
       const firstChange = await page.locator('[data-testid=transitions] tbody tr').last().textContent();
       assert.match(firstChange, /OKFIRINGcritical50/);
       await page.screenshot({ path: join(SHOTS, 'alert-detail.png'), fullPage: true });
+    });
+
+    await check('a silence is created with matchers and a duration, listed active, then expired', async () => {
+      await page.goto(`${BASE}/#/silences`);
+      await page.getByRole('heading', { name: 'Silences' }).waitFor();
+      await page.getByLabel('Matchers').fill(`monitor=${monitorId}\nservice=checkout`);
+      await page.getByLabel('Duration').fill('1h');
+      await page.getByLabel('Comment').fill(`e2e ${RUN}`);
+      await page.getByRole('button', { name: 'Create silence' }).click();
+      const silences = () => api('GET', '/v1/silences').then((b) => b.silences.filter((x) => x.comment === `e2e ${RUN}`));
+      await page.getByRole('status').filter({ hasText: 'Silenced' }).waitFor();
+      const [created] = await silences();
+      assert.deepEqual([created.matchers, created.createdBy, created.state], [[`monitor=${monitorId}`, 'service=checkout'], ACTOR, 'active']);
+      assert.equal(Date.parse(created.endsAt) - Date.parse(created.startsAt), 3_600_000, 'one hour');
+      const row = page.locator(`tr[data-id="${created.id}"]`);
+      assert.equal(await row.getAttribute('data-state'), 'active');
+      await page.screenshot({ path: join(SHOTS, 'silences.png'), fullPage: true });
+      await row.getByRole('button', { name: /^Expire/ }).click();
+      await page.waitForFunction((id) => document.querySelector(`tr[data-id="${id}"]`)?.dataset.state === 'expired', created.id);
+      assert.equal((await silences())[0].state, 'expired');
+    });
+
+    await check('a webhook channel is created with a write-only URL and its test message arrives', async () => {
+      const received = [];
+      const receiver = createServer((req, res) => {
+        let body = '';
+        req.on('data', (c) => { body += c; });
+        req.on('end', () => { received.push({ path: req.url, body }); res.writeHead(200).end('ok'); });
+      });
+      await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+      const hookUrl = `http://127.0.0.1:${receiver.address().port}/hook/secret-${RUN}`;
+      try {
+        await page.goto(`${BASE}/#/channels`);
+        await page.getByRole('heading', { name: 'Channels' }).waitFor();
+        await page.getByLabel('Name').fill(`e2e-hook-${RUN}`);
+        await page.getByLabel('Type').selectOption('webhook');
+        await page.getByLabel('URL').fill(hookUrl);
+        await page.getByLabel(/^Signing secret/).fill('e2e-signing-secret-0123456789');
+        await page.getByRole('button', { name: 'Create channel' }).click();
+        await page.getByRole('status').filter({ hasText: 'Created channel' }).waitFor();
+        const channel = (await api('GET', '/v1/channels')).channels.find((c) => c.name === `e2e-hook-${RUN}`);
+        assert.deepEqual([channel.type, [...channel.secrets].sort()], ['webhook', ['signingSecret', 'url']]);
+        assert.ok(!JSON.stringify(channel).includes(`secret-${RUN}`), 'the API never answers the URL');
+        const row = page.locator(`tr[data-id="${channel.id}"]`);
+        await row.waitFor();
+        assert.match(await row.textContent(), /url ••••/);
+        const dom = await page.evaluate(() => document.documentElement.outerHTML
+          + [...document.querySelectorAll('input')].map((i) => i.value).join(' '));
+        assert.ok(!dom.includes(`secret-${RUN}`), 'nor does the page keep it');
+        await row.getByRole('button', { name: `Send a test to e2e-hook-${RUN}` }).click();
+        const outcome = page.getByTestId('test-outcome');
+        await outcome.waitFor();
+        assert.match(await outcome.textContent(), /: sent/);
+        assert.equal(received.length, 1, 'one test message at the receiver');
+        assert.equal(received[0].path, `/hook/secret-${RUN}`);
+        await page.screenshot({ path: join(SHOTS, 'channels.png'), fullPage: true });
+      } finally {
+        receiver.close();
+      }
     });
 
     await check('a key that stops working sends the person back to sign-in with the reason', async () => {

@@ -131,7 +131,7 @@ export function channelsTable(channels: Channel[], test: (c: Channel) => void): 
     h('tbody', {}, channels.map((c) => h('tr', { 'data-id': c.id },
       h('td', {}, c.name),
       h('td', {}, c.type),
-      h('td', {}, Object.entries(c.config).map(([k, v]) => h('code', { class: 'matcher' }, `${k}=${v}`))),
+      h('td', {}, Object.keys(c.config).length ? Object.entries(c.config).map(([k, v]) => h('code', { class: 'matcher' }, `${k}=${v}`)) : '—'),
       h('td', {}, c.secrets.length ? c.secrets.map((s) => h('span', { class: 'badge secret' }, `${s} ••••`)) : '—'),
       h('td', {}, h('code', {}, c.id)),
       h('td', { class: 'actions' }, h('button', { type: 'button', class: 'small', onclick: () => test(c), 'aria-label': `Send a test to ${c.name}` }, 'Send test'))))));
