@@ -9,6 +9,7 @@
 // console as a person would. Exit code 0 = every check held; each failed check says what it expected.
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 
@@ -36,6 +37,12 @@ const SERIES = [
   { tags: { service: 'cart', env: 'prod' }, base: 300 },
 ];
 const EVENT_TIME = start + 20 * MINUTE;
+// A second metric for the monitor: checkout's error count is 1, but 50 in minutes 15-19 and 25-29 (two breaches of
+// a threshold of 10, the second still going on at the platform's now).
+const ERR_METRIC = `e2e.errors.${RUN}`;
+const breaching = (i) => (i >= 15 && i < 20) || i >= 25;
+const MONITOR_NAME = `E2E checkout errors ${RUN}`;
+const ACTOR = 'e2e-oncall';
 
 async function api(method, path, body, key = KEY) {
   const res = await fetch(BASE + path, {
@@ -53,9 +60,27 @@ async function ingest() {
     points: Array.from({ length: N }, (_, i) => [start + i * MINUTE, s.base + i]) }));
   const accepted = await api('POST', '/v1/metrics', { series });
   assert.equal(accepted.accepted, N * SERIES.length, `ingest accepted ${JSON.stringify(accepted)}`);
+  const errors = await api('POST', '/v1/metrics', { series: [{ metric: ERR_METRIC, type: 'gauge', tags: { service: 'checkout' },
+    points: Array.from({ length: N }, (_, i) => [start + i * MINUTE, breaching(i) ? 50 : 1]) }] });
+  assert.equal(errors.accepted, N, `ingest accepted ${JSON.stringify(errors)}`);
   await api('POST', '/v1/events', { events: [{ id: `e2e-deploy-${RUN}`, title: EVENT_TITLE, kind: 'deploy',
     time: EVENT_TIME, tags: { service: 'checkout' } }] });
   await api('POST', '/v1/admin/jobs/rollup/run', undefined, null);
+}
+
+/**
+ * Firing periods from a backtest timeline of state transitions, written here independently of the console's
+ * code: into FIRING starts one, out of FIRING ends it, still FIRING at the end runs to the range's end.
+ */
+function periodsOf(timeline, rangeEnd) {
+  const out = [];
+  let from = null;
+  for (const t of [...timeline].sort((a, b) => a.at - b.at)) {
+    if (t.to === 'FIRING' && from === null) from = t.at;
+    else if (t.to !== 'FIRING' && from !== null) { out.push({ from, to: t.at, open: false }); from = null; }
+  }
+  if (from !== null) out.push({ from, to: Math.max(from, rangeEnd), open: true });
+  return out;
 }
 
 /** The rows of the series table: label -> {points, min, max, last}. */
@@ -213,6 +238,150 @@ async function main() {
       assert.match(text, /400 Bad Request/);
       assert.match(text, /step/);
       await page.screenshot({ path: join(SHOTS, 'explorer-error.png') });
+    });
+
+    let monitorId = '';
+    await check('a threshold monitor written in the editor backtests to the firing periods the API computes', async () => {
+      await page.goto(`${BASE}/#/monitors/new`);
+      await page.getByRole('heading', { name: 'New threshold monitor' }).waitFor();
+      const fill = async (name, value) => { await page.locator(`form.editor [name=${name}]`).fill(value); };
+      await fill('name', MONITOR_NAME);
+      await fill('metric', ERR_METRIC);
+      await fill('groupBy', 'service');
+      await fill('window', '1m');
+      await fill('critical', '10');
+      await page.getByRole('button', { name: 'Backtest (last 7 days)' }).click();
+      const summary = page.getByTestId('backtest-summary');
+      await summary.waitFor();
+      const shown = await page.$$eval('.backtest .periods li', (lis) => lis.map((li) => ({
+        from: Number(li.dataset.from), to: Number(li.dataset.to), open: li.dataset.open === 'true' })));
+      const bands = await page.$$eval('.backtest .chart', (cs) => cs.map((c) => Number(c.dataset.bands)));
+      // The same monitor, asked of the API directly (the editor's defaults: avg, delay 1m, fire at once).
+      const result = await api('POST', '/v1/monitors/backtest', { from: '-7d', to: 'now', monitor: {
+        name: MONITOR_NAME, kind: 'threshold', query: { metric: ERR_METRIC, filters: [], groupBy: ['service'], agg: 'avg', window: '1m' },
+        condition: { op: 'above', critical: 10 },
+        evaluation: { every: '1m', delay: '1m', datapoints: 1, outOf: 1, pendingFor: '0m', keepFiringFor: '0m', noData: 'no_data' } } });
+      assert.equal(result.instances.length, 1, `one group: ${JSON.stringify(result.instances.map((i) => i.group))}`);
+      assert.deepEqual(result.instances[0].group, { service: 'checkout' });
+      const expected = periodsOf(result.instances[0].timeline, result.to);
+      assert.equal(expected.length, 2, `the two breaches fire: ${JSON.stringify(result.instances[0].timeline)}`);
+      assert.ok(expected[0].from > start + 15 * MINUTE && expected[0].to <= start + 23 * MINUTE, 'the first within the first breach');
+      assert.ok(expected[1].open && expected[1].from > start + 25 * MINUTE, 'the second still firing at the end');
+      assert.deepEqual(shown, expected, 'the console lists the periods the API\'s transitions give');
+      assert.deepEqual(bands, [2], 'and shades both on the one chart');
+      assert.equal(await summary.textContent(), '1 group; would have fired 2 times.');
+      await page.locator('.backtest .chart canvas').first().waitFor();
+      await page.screenshot({ path: join(SHOTS, 'monitor-backtest.png'), fullPage: true });
+    });
+
+    await check('creating the monitor saves it through the API', async () => {
+      await page.getByRole('button', { name: 'Create monitor' }).click();
+      await page.waitForFunction(() => /^#\/monitors\/[^n]/.test(location.hash));
+      monitorId = decodeURIComponent(new URL(page.url()).hash.slice('#/monitors/'.length));
+      await page.getByRole('heading', { name: 'Edit monitor' }).waitFor();
+      const m = await api('GET', `/v1/monitors/${encodeURIComponent(monitorId)}`);
+      assert.equal(m.name, MONITOR_NAME);
+      assert.deepEqual([m.kind, m.query.metric, m.query.window, m.condition.critical, m.version], ['threshold', ERR_METRIC, '1m', 10, 1]);
+      await page.locator('form.editor [name=name]').waitFor();
+      await page.waitForFunction((n) => document.querySelector('form.editor [name=name]')?.value === n, MONITOR_NAME);
+    });
+
+    let alertId = '';
+    await check('the evaluator raises the alert and the alerts page shows it FIRING', async () => {
+      await api('POST', '/v1/admin/jobs/evaluator/run', undefined, null);
+      const alerts = await api('GET', `/v1/alerts?monitorId=${encodeURIComponent(monitorId)}`);
+      assert.equal(alerts.alerts.length, 1, JSON.stringify(alerts));
+      alertId = alerts.alerts[0].id;
+      assert.equal(alerts.alerts[0].state, 'FIRING');
+      await page.goto(`${BASE}/#/alerts`);
+      const row = page.locator(`tr[data-id="${alertId}"]`);
+      await row.waitFor();
+      assert.equal(await row.getAttribute('data-state'), 'FIRING');
+      const text = await row.textContent();
+      assert.ok(text.includes(MONITOR_NAME) && text.includes('service:checkout'), text);
+      assert.match(await page.getByTestId('alert-summary').textContent(), /FIRING1/);
+      await page.screenshot({ path: join(SHOTS, 'alerts-firing.png'), fullPage: true });
+    });
+
+    await check('acknowledging it in the console records who and why, and the API agrees', async () => {
+      await page.getByLabel('Acting as').fill(ACTOR);
+      await page.getByLabel('Acting as').press('Tab');
+      page.once('dialog', (d) => void d.accept('looking into it'));
+      await page.getByRole('button', { name: `Acknowledge ${MONITOR_NAME}` }).click();
+      const row = page.locator(`tr[data-id="${alertId}"]`);
+      await page.waitForFunction((id) => document.querySelector(`tr[data-id="${id}"]`)?.textContent.includes('by e2e-oncall: looking into it'), alertId);
+      assert.equal(await row.getByRole('button', { name: /^Acknowledge/ }).count(), 0, 'no second ack');
+      assert.equal(await row.getAttribute('data-state'), 'FIRING', 'still firing: ack does not resolve');
+      const a = await api('GET', `/v1/alerts/${encodeURIComponent(alertId)}`);
+      assert.equal(a.state, 'FIRING');
+      assert.deepEqual([a.acknowledged?.by, a.acknowledged?.note], [ACTOR, 'looking into it']);
+      await page.screenshot({ path: join(SHOTS, 'alerts-acknowledged.png'), fullPage: true });
+      await row.getByRole('link', { name: MONITOR_NAME }).click();
+      const detail = page.getByTestId('alert-detail');
+      await detail.waitFor();
+      assert.match(await detail.textContent(), /acknowledgedby e2e-oncall at .*: looking into it/);
+      const firstChange = await page.locator('[data-testid=transitions] tbody tr').last().textContent();
+      assert.match(firstChange, /OKFIRINGcritical50/);
+      await page.screenshot({ path: join(SHOTS, 'alert-detail.png'), fullPage: true });
+    });
+
+    await check('a silence is created with matchers and a duration, listed active, then expired', async () => {
+      await page.goto(`${BASE}/#/silences`);
+      await page.getByRole('heading', { name: 'Silences' }).waitFor();
+      await page.getByLabel('Matchers').fill(`monitor=${monitorId}\nservice=checkout`);
+      await page.getByLabel('Duration').fill('1h');
+      await page.getByLabel('Comment').fill(`e2e ${RUN}`);
+      await page.getByRole('button', { name: 'Create silence' }).click();
+      const silences = () => api('GET', '/v1/silences').then((b) => b.silences.filter((x) => x.comment === `e2e ${RUN}`));
+      await page.getByRole('status').filter({ hasText: 'Silenced' }).waitFor();
+      const [created] = await silences();
+      assert.deepEqual([created.matchers, created.createdBy, created.state], [[`monitor=${monitorId}`, 'service=checkout'], ACTOR, 'active']);
+      assert.equal(Date.parse(created.endsAt) - Date.parse(created.startsAt), 3_600_000, 'one hour');
+      const row = page.locator(`tr[data-id="${created.id}"]`);
+      assert.equal(await row.getAttribute('data-state'), 'active');
+      await page.screenshot({ path: join(SHOTS, 'silences.png'), fullPage: true });
+      await row.getByRole('button', { name: /^Expire/ }).click();
+      await page.waitForFunction((id) => document.querySelector(`tr[data-id="${id}"]`)?.dataset.state === 'expired', created.id);
+      assert.equal((await silences())[0].state, 'expired');
+    });
+
+    await check('a webhook channel is created with a write-only URL and its test message arrives', async () => {
+      const received = [];
+      const receiver = createServer((req, res) => {
+        let body = '';
+        req.on('data', (c) => { body += c; });
+        req.on('end', () => { received.push({ path: req.url, body }); res.writeHead(200).end('ok'); });
+      });
+      await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+      const hookUrl = `http://127.0.0.1:${receiver.address().port}/hook/secret-${RUN}`;
+      try {
+        await page.goto(`${BASE}/#/channels`);
+        await page.getByRole('heading', { name: 'Channels' }).waitFor();
+        await page.getByLabel('Name').fill(`e2e-hook-${RUN}`);
+        await page.getByLabel('Type').selectOption('webhook');
+        await page.getByLabel('URL').fill(hookUrl);
+        await page.getByLabel(/^Signing secret/).fill('e2e-signing-secret-0123456789');
+        await page.getByRole('button', { name: 'Create channel' }).click();
+        await page.getByRole('status').filter({ hasText: 'Created channel' }).waitFor();
+        const channel = (await api('GET', '/v1/channels')).channels.find((c) => c.name === `e2e-hook-${RUN}`);
+        assert.deepEqual([channel.type, [...channel.secrets].sort()], ['webhook', ['signingSecret', 'url']]);
+        assert.ok(!JSON.stringify(channel).includes(`secret-${RUN}`), 'the API never answers the URL');
+        const row = page.locator(`tr[data-id="${channel.id}"]`);
+        await row.waitFor();
+        assert.match(await row.textContent(), /url ••••/);
+        const dom = await page.evaluate(() => document.documentElement.outerHTML
+          + [...document.querySelectorAll('input')].map((i) => i.value).join(' '));
+        assert.ok(!dom.includes(`secret-${RUN}`), 'nor does the page keep it');
+        await row.getByRole('button', { name: `Send a test to e2e-hook-${RUN}` }).click();
+        const outcome = page.getByTestId('test-outcome');
+        await outcome.waitFor();
+        assert.match(await outcome.textContent(), /: sent/);
+        assert.equal(received.length, 1, 'one test message at the receiver');
+        assert.equal(received[0].path, `/hook/secret-${RUN}`);
+        await page.screenshot({ path: join(SHOTS, 'channels.png'), fullPage: true });
+      } finally {
+        receiver.close();
+      }
     });
 
     await check('a key that stops working sends the person back to sign-in with the reason', async () => {

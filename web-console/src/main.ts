@@ -9,9 +9,11 @@ import { monitorsPage } from './pages/monitors';
 import { monitorEditorPage } from './pages/monitor-editor';
 import { alertDetailPage, alertsPage } from './pages/alerts';
 import { auditPage } from './pages/audit';
+import { channelsPage, silencesPage } from './pages/notify';
 import type { Page, PageContext } from './pages/page';
 
-const NAV: [string, string][] = [['/explore', 'Explore'], ['/monitors', 'Monitors'], ['/alerts', 'Alerts'], ['/audit', 'Audit log']];
+const NAV: [string, string][] = [['/explore', 'Explore'], ['/monitors', 'Monitors'], ['/alerts', 'Alerts'], ['/silences', 'Silences'],
+  ['/channels', 'Channels'], ['/audit', 'Audit log']];
 
 /**
  * Where the API is: `config.json` beside index.html may say `{"apiUrl": "https://api.example.com"}` (a
@@ -40,6 +42,8 @@ function pageFor(path: string, ctx: PageContext): Page {
   const alert = /^\/alerts\/([^/]+)$/.exec(path);
   if (alert) return alertDetailPage(ctx, decodeURIComponent(alert[1]!));
   if (path === '/audit') return auditPage(ctx);
+  if (path === '/silences') return silencesPage(ctx);
+  if (path === '/channels') return channelsPage(ctx);
   return { el: h('section', {}, h('h1', { tabindex: '-1' }, 'Not found'), h('p', {}, 'No page here. '), h('a', { href: '#/explore' }, 'Go to the explorer')) };
 }
 

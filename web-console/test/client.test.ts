@@ -91,19 +91,28 @@ describe('ApiClient', () => {
     expect(err.notAvailable).toBe(true);
   });
 
-  it('creates a monitor with POST and updates one with PUT, without its read-only fields', async () => {
+  it('creates a monitor with POST and replaces one with PUT, sending the version it was read at', async () => {
     const calls: Call[] = [];
     const api = new ApiClient('', KEY, fakeFetch(200, { id: 'mon_1', name: 'x', kind: 'threshold', condition: {} }, calls));
     await api.saveMonitor({ name: 'x', kind: 'threshold', condition: { op: 'above', critical: 1 } });
-    await api.saveMonitor({ id: 'mon_1', version: 3, createdAt: 't', updatedAt: 't', updatedBy: 'k', name: 'x', kind: 'threshold', condition: { op: 'above', critical: 1 } });
+    await api.saveMonitor({ version: 3, name: 'x', kind: 'threshold', condition: { op: 'above', critical: 1 } }, 'mon_1');
     expect(calls.map((c) => `${c.init.method} ${c.url}`)).toEqual(['POST /v1/monitors', 'PUT /v1/monitors/mon_1']);
     const body = JSON.parse(calls[1]!.init.body as string) as Record<string, unknown>;
-    expect(Object.keys(body).sort()).toEqual(['condition', 'kind', 'name']);
+    expect(Object.keys(body).sort()).toEqual(['condition', 'kind', 'name', 'version']);
   });
 
-  it('reads lists wrapped in an object or bare', async () => {
+  it('reads the lists out of their envelopes: monitors, alerts, audit entries', async () => {
     expect(await new ApiClient('', KEY, fakeFetch(200, { alerts: [{ id: 'a' }] })).listAlerts()).toEqual([{ id: 'a' }]);
-    expect(await new ApiClient('', KEY, fakeFetch(200, [{ id: 'm' }])).listMonitors()).toEqual([{ id: 'm' }]);
+    expect(await new ApiClient('', KEY, fakeFetch(200, { monitors: [{ id: 'm' }] })).listMonitors()).toEqual([{ id: 'm' }]);
+    expect(await new ApiClient('', KEY, fakeFetch(200, { entries: [{ action: 'alert.ack' }] })).listAudit()).toEqual([{ action: 'alert.ack' }]);
+  });
+
+  it('leaves an empty note and actor out of an ack or resolve (the server then names the key)', async () => {
+    const calls: Call[] = [];
+    const api = new ApiClient('', KEY, fakeFetch(200, {}, calls));
+    await api.resolveAlert('al_1', '  ', '');
+    expect(calls[0]!.url).toBe('/v1/alerts/al_1/resolve');
+    expect(JSON.parse(calls[0]!.init.body as string)).toEqual({});
   });
 
   it('passes alert filters as query parameters and posts ack notes', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   EMPTY_FORM, backtestChartData, firingPeriods, formToMonitor, monitorToForm, toMillis, validateForm,
 } from '../src/pages/monitor-form';
-import type { BacktestInstance } from '../src/api/alerting';
+import type { AlertState, BacktestInstance } from '../src/api/alerting';
 
 const valid = { ...EMPTY_FORM, name: 'Checkout latency', metric: 'http.latency', filters: 'service:checkout, !env:staging',
   groupBy: 'service', agg: 'p99', critical: '500', warning: '300', recovery: '450', channels: 'ch_1' };
@@ -24,8 +24,12 @@ describe('threshold monitor form', () => {
   });
 
   it('round-trips a stored monitor, keeping its id and version', () => {
-    const stored = { ...formToMonitor(valid), id: 'mon_1', version: 4 };
-    expect(formToMonitor(monitorToForm(stored))).toEqual(stored);
+    const input = formToMonitor(valid);
+    const stored = { ...input, id: 'mon_1', version: 4, createdAt: '2026-11-22T00:00:00Z', updatedAt: '2026-11-22T00:00:00Z',
+      evaluation: input.evaluation!, severity: input.severity!, priority: input.priority!, tags: {}, notify: { channels: ['ch_1'] }, enabled: true };
+    const form = monitorToForm(stored);
+    expect(form.id).toBe('mon_1');
+    expect(formToMonitor(form)).toEqual({ ...input, version: 4 });
   });
 
   it('accepts a complete form', () => {
@@ -45,8 +49,9 @@ describe('threshold monitor form', () => {
 
 describe('backtest', () => {
   const inst = (timeline: BacktestInstance['timeline']): BacktestInstance => ({
-    group: { service: 'checkout' }, timeline, series: { times: [], values: [] },
+    group: { service: 'checkout' }, timeline, notifications: [], series: { times: [], values: [] }, thresholds: {},
   });
+  const tr = (at: number, from: AlertState, to: AlertState) => ({ at, from, to, value: null, threshold: null });
 
   it('reads times as epoch ms or RFC 3339', () => {
     expect(toMillis(1000)).toBe(1000);
@@ -55,19 +60,27 @@ describe('backtest', () => {
     expect(toMillis('soon')).toBeNull();
   });
 
-  it('shades each firing period, an open one up to the end of the range', () => {
-    expect(firingPeriods(inst([{ at: 1000, from: 1000, to: 2000 }, { from: '1970-01-01T00:00:05Z', to: null }]), 9000)).toEqual([
+  it('derives firing periods from the state transitions, an open one up to the end of the range', () => {
+    expect(firingPeriods(inst([tr(1000, 'OK', 'FIRING'), tr(2000, 'FIRING', 'RESOLVED'), tr(5000, 'RESOLVED', 'FIRING')]), 9000)).toEqual([
       { from: 1000, to: 2000, open: false }, { from: 5000, to: 9000, open: true },
     ]);
   });
 
-  it('merges overlapping periods and skips entries in a state that is not firing', () => {
-    expect(firingPeriods(inst([{ from: 3000, to: 5000 }, { from: 1000, to: 4000 }, { from: 7000, to: 8000, state: 'OK' }]), 9000))
-      .toEqual([{ from: 1000, to: 5000, open: false }]);
+  it('starts a period only at FIRING (not PENDING) and keeps it through a change of severity', () => {
+    expect(firingPeriods(inst([tr(1000, 'OK', 'PENDING'), tr(3000, 'PENDING', 'FIRING'), tr(4000, 'FIRING', 'FIRING'),
+      tr(6000, 'FIRING', 'NO_DATA'), tr(7000, 'NO_DATA', 'RESOLVED')]), 9000)).toEqual([{ from: 3000, to: 6000, open: false }]);
+  });
+
+  it('reads the transitions in time order whatever order they come in', () => {
+    expect(firingPeriods(inst([tr(2000, 'FIRING', 'RESOLVED'), tr(1000, 'OK', 'FIRING')]), 9000)).toEqual([{ from: 1000, to: 2000, open: false }]);
+  });
+
+  it('shades nothing for a timeline that never fired', () => {
+    expect(firingPeriods(inst([tr(1000, 'OK', 'PENDING'), tr(2000, 'PENDING', 'OK')]), 9000)).toEqual([]);
   });
 
   it('charts the series in time order with flat threshold lines', () => {
-    const d = backtestChartData({ group: {}, timeline: [], series: { times: [120_000, '1970-01-01T00:01:00Z'], values: [7, 5] },
+    const d = backtestChartData({ group: {}, timeline: [], notifications: [], series: { times: [120_000, 60_000], values: [7, 5] },
       thresholds: { critical: 6 } });
     expect(d).toEqual({ xs: [60, 120], values: [5, 7], critical: [6, 6], warning: null });
   });

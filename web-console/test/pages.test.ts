@@ -37,7 +37,9 @@ const settle = () => new Promise((r) => setTimeout(r, 0));
 const notFound: [number, unknown] = [404, { status: 404, error: 'Not Found', reason: 'no route' }];
 
 const firing: AlertInstance = { id: 'al_1', monitorId: 'mon_1', monitorName: 'Checkout latency', group: { service: 'checkout' },
-  state: 'FIRING', severity: 'critical', since: 1_763_700_000_000, value: 912.5, threshold: 500, acknowledged: null, silenced: false };
+  state: 'FIRING', severity: 'critical', since: '2025-11-21T04:40:00Z', lastEvaluatedAt: '2025-11-21T04:41:00Z', value: 912.5, threshold: 500,
+  acknowledged: null, silenced: false, labels: { monitor: 'mon_1', severity: 'critical' } };
+const summaryBody = { total: 5, byState: { FIRING: 1, OK: 4 }, bySeverity: { critical: 1 } };
 
 beforeEach(() => { document.body.replaceChildren(); });
 
@@ -94,7 +96,7 @@ describe('sign-in page', () => {
 describe('alerts page', () => {
   it('lists alerts with ack and resolve, and the status summary', async () => {
     const { ctx, calls } = ctxWith((_m, url) => url.startsWith('/v1/alerts/summary')
-      ? [200, { byState: { FIRING: 1, OK: 4 }, bySeverity: { critical: 1 } }] : [200, { alerts: [firing] }], 'state=FIRING');
+      ? [200, summaryBody] : [200, { alerts: [firing] }], 'state=FIRING');
     const page = alertsPage(ctx);
     document.body.append(page.el);
     await settle();
@@ -117,7 +119,7 @@ describe('alerts page', () => {
   });
 
   it('offers no ack on an acknowledged alert and no buttons on a resolved one', () => {
-    const acked = alertRow({ ...firing, acknowledged: { by: 'ana', at: 1, note: 'on it' } }, () => {});
+    const acked = alertRow({ ...firing, acknowledged: { by: 'ana', at: '2025-11-21T04:41:00Z', note: 'on it' } }, () => {});
     expect([...acked.querySelectorAll('button')].map((b) => b.textContent)).toEqual(['Resolve']);
     expect(acked.textContent).toContain('by ana: on it');
     expect(alertRow({ ...firing, state: 'RESOLVED' }, () => {}).querySelectorAll('button')).toHaveLength(0);
@@ -127,7 +129,7 @@ describe('alerts page', () => {
     const posted: unknown[] = [];
     const { ctx } = ctxWith((m, url, body) => {
       if (m === 'POST') { posted.push([url, body]); return [200, firing]; }
-      return url.startsWith('/v1/alerts/summary') ? [200, {}] : [200, { alerts: [firing] }];
+      return url.startsWith('/v1/alerts/summary') ? [200, summaryBody] : [200, { alerts: [firing] }];
     });
     ctx.session.actor = 'ana';
     window.prompt = () => 'looking';
@@ -138,15 +140,18 @@ describe('alerts page', () => {
     expect(posted).toEqual([['/v1/alerts/al_1/ack', { by: 'ana', note: 'looking' }]]);
   });
 
-  it('renders summary counts under whatever keys the server uses', () => {
-    expect(summaryView({ total: 3, byState: { FIRING: 2 } } as never).textContent).toBe('Totaltotal3StateFIRING2');
+  it('renders the summary: the total, counts by state, active ones by severity', () => {
+    expect(summaryView({ total: 3, byState: { FIRING: 2, OK: 1 }, bySeverity: { warning: 2 } }).textContent)
+      .toBe('Totalalerts3StateFIRING2OK1Active by severitywarning2');
   });
 });
 
 describe('monitors', () => {
   it('lists monitors with a readable condition and an edit link', () => {
     const t = monitorsTable([{ id: 'mon_1', name: 'Latency', kind: 'threshold', severity: 'warning',
-      query: { metric: 'http.latency', agg: 'p99', window: '5m' }, condition: { op: 'above', critical: 500, warning: 300 } }]);
+      query: { metric: 'http.latency', agg: 'p99', window: '5m' }, condition: { op: 'above', critical: 500, warning: 300 },
+      evaluation: {}, priority: 3, tags: {}, notify: { channels: [] }, enabled: true, version: 1,
+      createdAt: '2025-11-21T04:40:00Z', updatedAt: '2025-11-21T04:40:00Z' }]);
     expect(t.querySelector('a')!.getAttribute('href')).toBe('#/monitors/mon_1');
     expect(t.textContent).toContain('p99(http.latency) over 5m above 500, warn 300');
   });
@@ -209,9 +214,11 @@ describe('monitors', () => {
   it('renders one backtest chart per group with its firing periods, thresholds and shading', () => {
     const drawn: { title: string; series: string[]; bands: number }[] = [];
     const box = document.createElement('div');
-    renderBacktest(box, { instances: [{
+    renderBacktest(box, { from: 0, to: 300_000, evaluations: 5, instances: [{
       group: { service: 'checkout' },
-      timeline: [{ at: 120_000, from: 120_000, to: 240_000, value: 600, threshold: 500 }],
+      timeline: [{ at: 120_000, from: 'OK', to: 'FIRING', value: 600, threshold: 500 },
+        { at: 240_000, from: 'FIRING', to: 'RESOLVED', value: 200, threshold: 500 }],
+      notifications: [],
       series: { times: [60_000, 120_000, 180_000, 240_000], values: [100, 600, 700, 200] },
       thresholds: { critical: 500, warning: 300 },
     }] }, 300_000, [], (_el, spec) => {
@@ -226,10 +233,15 @@ describe('monitors', () => {
 });
 
 describe('audit log', () => {
-  it('shows time and actor first, and every other key as a column', () => {
-    const t = auditTable([{ action: 'ack', by: 'key:ab12', at: 0, target: 'al_1' }, { at: 1000, by: 'ana', action: 'resolve', note: 'fixed' }]);
-    expect([...t.querySelectorAll('th')].map((th) => th.textContent)).toEqual(['at', 'by', 'action', 'target', 'note']);
-    expect(t.querySelector('td')!.textContent).toBe('1970-01-01 00:00:00Z');
+  it('shows when, who, what and on which target, and what an update changed', () => {
+    const t = auditTable([
+      { at: '2025-11-21T04:40:00Z', who: 'key:ab12cd34', action: 'alert.ack', target: 'mon_1:*', before: null, after: null },
+      { at: '2025-11-21T04:41:00Z', who: 'ana', action: 'monitor.update', target: 'mon_1',
+        before: { name: 'L', condition: { critical: 5 }, version: 1 } as never, after: { name: 'L', condition: { critical: 6 }, version: 2 } as never },
+    ]);
+    expect([...t.querySelectorAll('th')].map((th) => th.textContent)).toEqual(['at', 'who', 'action', 'target', 'detail']);
+    expect([...t.querySelectorAll('tbody tr')].map((r) => r.textContent)).toEqual([
+      '2025-11-21 04:40:00Zkey:ab12cd34alert.ackmon_1:*', '2025-11-21 04:41:00Zanamonitor.updatemon_1changed condition']);
   });
 });
 
@@ -288,9 +300,9 @@ describe('explorer page', () => {
 describe('alert detail', () => {
   it('shows where the alert stands and its state changes', async () => {
     const { alertDetailPage } = await import('../src/pages/alerts');
-    const { ctx, calls } = ctxWith(() => [200, { ...firing, acknowledged: { by: 'ana', at: 1_763_700_060_000, note: 'on it' },
-      transitions: [{ from: 'OK', to: 'PENDING', at: 1_763_699_940_000, severity: 'critical', value: 600 },
-        { from: 'PENDING', to: 'FIRING', at: 1_763_700_000_000, severity: 'critical', value: 912.5 }] }]);
+    const { ctx, calls } = ctxWith(() => [200, { ...firing, acknowledged: { by: 'ana', at: '2025-11-21T04:41:00Z', note: 'on it' },
+      transitions: [{ id: 't2', from: 'PENDING', to: 'FIRING', at: '2025-11-21T04:40:00Z', severity: 'critical', value: 912.5, threshold: 500 },
+        { id: 't1', from: 'OK', to: 'PENDING', at: '2025-11-21T04:39:00Z', severity: 'critical', value: 600, threshold: 500 }] }]);
     const page = alertDetailPage(ctx, 'al_1');
     await settle();
     expect(calls).toEqual(['GET /v1/alerts/al_1']);
@@ -298,7 +310,7 @@ describe('alert detail', () => {
     expect(detail.textContent).toContain('by ana at 2025-11-21 04:41:00Z: on it');
     expect(detail.querySelector('a')!.getAttribute('href')).toBe('#/monitors/mon_1');
     expect([...detail.querySelectorAll('[data-testid=transitions] tbody tr')].map((r) => r.textContent))
-      .toEqual(['2025-11-21 04:39:00ZOKPENDINGcritical600', '2025-11-21 04:40:00ZPENDINGFIRINGcritical912.50']);
+      .toEqual(['2025-11-21 04:40:00ZPENDINGFIRINGcritical912.50', '2025-11-21 04:39:00ZOKPENDINGcritical600']);
   });
 
   it('shows the API\'s 404 for an alert that is gone', async () => {

@@ -1,7 +1,9 @@
 import type { ApiErrorBody, EventList, EventParams, MetricList, QueryParams, QueryResult, TagList } from './types';
 import type {
-  AlertDetail, AlertFilter, AlertInstance, AlertSummary, AuditEntry, BacktestRequest, BacktestResult, FieldError, Monitor,
+  AlertAction, AlertDetail, AlertFilter, AlertInstance, AlertList, AlertSummary, AuditEntry, AuditList, BacktestRequest,
+  BacktestResult, FieldError, Monitor, MonitorInput, MonitorList,
 } from './alerting';
+import type { Channel, ChannelInput, ChannelList, Notification, Silence, SilenceInput, SilenceList } from './notify';
 
 /**
  * A refusal from the API (its `{status, error, field, reason}` body), or a failure to reach it
@@ -116,25 +118,24 @@ export class ApiClient {
     return this.request('GET', `/v1/events${queryString(params as Params)}`);
   }
 
-  // --- monitors and alerts (the alerting contract)
+  // --- monitors and alerts (api-spec/openapi.yaml, tag alerting)
 
   async listMonitors(): Promise<Monitor[]> {
-    return listOf<Monitor>(await this.request('GET', '/v1/monitors'), 'monitors');
+    return (await this.request<MonitorList>('GET', '/v1/monitors')).monitors;
   }
 
   getMonitor(id: string): Promise<Monitor> {
     return this.request('GET', `/v1/monitors/${encodeURIComponent(id)}`);
   }
 
-  saveMonitor(monitor: Monitor): Promise<Monitor> {
-    const { id, version, createdAt, updatedAt, updatedBy, ...writable } = monitor;
-    void version; void createdAt; void updatedAt; void updatedBy;
+  /** Creates (`POST`) a monitor, or replaces (`PUT`) the one with `id`, only if it is still at `input.version`. */
+  saveMonitor(input: MonitorInput, id?: string): Promise<Monitor> {
     return id
-      ? this.request('PUT', `/v1/monitors/${encodeURIComponent(id)}`, writable)
-      : this.request('POST', '/v1/monitors', writable);
+      ? this.request('PUT', `/v1/monitors/${encodeURIComponent(id)}`, input)
+      : this.request('POST', '/v1/monitors', input);
   }
 
-  deleteMonitor(id: string): Promise<void> {
+  deleteMonitor(id: string): Promise<{ deleted: string }> {
     return this.request('DELETE', `/v1/monitors/${encodeURIComponent(id)}`);
   }
 
@@ -143,7 +144,7 @@ export class ApiClient {
   }
 
   async listAlerts(filter: AlertFilter = {}): Promise<AlertInstance[]> {
-    return listOf<AlertInstance>(await this.request('GET', `/v1/alerts${queryString({ ...filter })}`), 'alerts');
+    return (await this.request<AlertList>('GET', `/v1/alerts${queryString({ ...filter })}`)).alerts;
   }
 
   getAlert(id: string): Promise<AlertDetail> {
@@ -155,26 +156,54 @@ export class ApiClient {
   }
 
   ackAlert(id: string, by: string, note?: string): Promise<AlertInstance> {
-    return this.request('POST', `/v1/alerts/${encodeURIComponent(id)}/ack`, { by, note: note || undefined });
+    return this.request('POST', `/v1/alerts/${encodeURIComponent(id)}/ack`, action(by, note));
   }
 
   resolveAlert(id: string, by: string, note?: string): Promise<AlertInstance> {
-    return this.request('POST', `/v1/alerts/${encodeURIComponent(id)}/resolve`, { by, note: note || undefined });
+    return this.request('POST', `/v1/alerts/${encodeURIComponent(id)}/resolve`, action(by, note));
   }
 
   async listAudit(): Promise<AuditEntry[]> {
-    return listOf<AuditEntry>(await this.request('GET', '/v1/audit'), 'entries', 'audit', 'items');
+    return (await this.request<AuditList>('GET', '/v1/audit')).entries;
+  }
+
+  // --- notifications (api-spec/openapi.yaml, tag notifications)
+
+  async listChannels(): Promise<Channel[]> {
+    return (await this.request<ChannelList>('GET', '/v1/channels')).channels;
+  }
+
+  createChannel(input: ChannelInput): Promise<Channel> {
+    return this.request('POST', '/v1/channels', input);
+  }
+
+  deleteChannel(id: string): Promise<unknown> {
+    return this.request('DELETE', `/v1/channels/${encodeURIComponent(id)}`);
+  }
+
+  /** Sends a test message now; the answer is its delivery record (`sent`, `retrying`, `failed` with the reason). */
+  testChannel(id: string): Promise<Notification> {
+    return this.request('POST', `/v1/channels/${encodeURIComponent(id)}/test`);
+  }
+
+  async listSilences(): Promise<Silence[]> {
+    return (await this.request<SilenceList>('GET', '/v1/silences')).silences;
+  }
+
+  createSilence(input: SilenceInput): Promise<Silence> {
+    return this.request('POST', '/v1/silences', input);
+  }
+
+  /** Ends a silence now (`DELETE`: the server keeps it, expired, for the record). */
+  expireSilence(id: string): Promise<Silence> {
+    return this.request('DELETE', `/v1/silences/${encodeURIComponent(id)}`);
   }
 }
 
-/** Lists come as `{"<name>": [...]}` (or a bare array); anything else is an empty list. */
-function listOf<T>(body: unknown, ...names: string[]): T[] {
-  if (Array.isArray(body)) return body as T[];
-  if (body && typeof body === 'object') {
-    for (const n of names) {
-      const v = (body as Record<string, unknown>)[n];
-      if (Array.isArray(v)) return v as T[];
-    }
-  }
-  return [];
+/** The ack/resolve body: `by` left out when empty (the server then names the key's subject), `note` if any. */
+function action(by: string, note?: string): AlertAction {
+  const body: AlertAction = {};
+  if (by.trim()) body.by = by.trim();
+  if (note && note.trim()) body.note = note.trim();
+  return body;
 }

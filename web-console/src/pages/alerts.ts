@@ -1,21 +1,14 @@
 import { h, clear, formatNumber, formatTime, select, field } from '../ui/dom';
 import { errorBox, isNotAvailable, notAvailableBox } from '../ui/errors';
-import { ALERT_STATES, SEVERITIES, type AlertDetail, type AlertInstance, type AlertSummary } from '../api/alerting';
+import { ALERT_STATES, SEVERITIES, type AlertDetail, type AlertInstance, type AlertState, type AlertSummary, type Severity } from '../api/alerting';
 import { seriesLabel } from './explorer-state';
 import type { Page, PageContext } from './page';
 
-/** Counts by state and by severity, whatever keys the summary uses (nested objects become rows). */
+/** The total, the counts by state and the active instances by severity (`GET /v1/alerts/summary`). */
 export function summaryView(s: AlertSummary): HTMLElement {
-  const groups: [string, Record<string, number>][] = [];
-  const flat: Record<string, number> = {};
-  for (const [k, v] of Object.entries(s)) {
-    if (v && typeof v === 'object' && !Array.isArray(v)) groups.push([k, v as Record<string, number>]);
-    else if (typeof v === 'number') flat[k] = v;
-  }
-  if (Object.keys(flat).length) groups.unshift(['total', flat]);
-  const title = (k: string) => k.replace(/^by/, '').replace(/^./, (c) => c.toUpperCase());
-  return h('div', { class: 'summary', 'data-testid': 'alert-summary' }, groups.map(([k, counts]) =>
-    h('dl', { class: 'counts', 'aria-label': title(k) }, h('div', { class: 'counts-title' }, title(k)),
+  const groups: [string, Record<string, number>][] = [['Total', { alerts: s.total }], ['State', s.byState], ['Active by severity', s.bySeverity]];
+  return h('div', { class: 'summary', 'data-testid': 'alert-summary' }, groups.map(([title, counts]) =>
+    h('dl', { class: 'counts', 'aria-label': title }, h('div', { class: 'counts-title' }, title),
       Object.entries(counts).map(([name, n]) => h('div', { class: `count state-${name} sev-${name}` }, h('dt', {}, name), h('dd', {}, String(n)))))));
 }
 
@@ -72,7 +65,10 @@ export function alertsPage(ctx: PageContext): Page {
 
   async function load(): Promise<void> {
     try {
-      const [s, alerts] = await Promise.all([ctx.api.alertSummary(), ctx.api.listAlerts({ state, severity })]);
+      const [s, alerts] = await Promise.all([ctx.api.alertSummary(), ctx.api.listAlerts({
+        state: ALERT_STATES.includes(state as AlertState) ? state as AlertState : undefined,
+        severity: SEVERITIES.includes(severity as Severity) ? severity as Severity : undefined,
+      })]);
       clear(summary, h('h2', {}, 'Status'), summaryView(s));
       clear(list, alerts.length ? h('table', { class: 'data', 'data-testid': 'alerts-table' },
         h('thead', {}, h('tr', {}, ['state', 'severity', 'monitor', 'group', 'value / threshold', 'since', 'acknowledged', ''].map((c) => h('th', { scope: 'col' }, c)))),
@@ -109,12 +105,12 @@ export function alertDetailView(a: AlertDetail): HTMLElement {
   const transitions = a.transitions ?? [];
   return h('div', { 'data-testid': 'alert-detail' },
     h('dl', { class: 'facts' }, rows.map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, v)))),
-    h('h2', {}, 'State changes'),
+    h('h2', {}, 'State changes (newest first)'),
     transitions.length ? h('table', { class: 'data', 'data-testid': 'transitions' },
       h('thead', {}, h('tr', {}, ['at', 'from', 'to', 'severity', 'value'].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, transitions.map((t) => h('tr', {},
-        h('td', {}, formatTime(t.at)), h('td', {}, t.from ?? ''), h('td', {}, t.to ?? ''), h('td', {}, t.severity ?? ''),
-        h('td', { class: 'num' }, formatNumber(typeof t.value === 'number' ? t.value : null))))))
+        h('td', {}, formatTime(t.at)), h('td', {}, t.from), h('td', {}, t.to), h('td', {}, t.severity),
+        h('td', { class: 'num' }, formatNumber(t.value))))))
       : h('p', { class: 'muted' }, 'No state changes recorded.'));
 }
 

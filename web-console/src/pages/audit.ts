@@ -3,20 +3,27 @@ import { errorBox, isNotAvailable, notAvailableBox } from '../ui/errors';
 import type { AuditEntry } from '../api/alerting';
 import type { Page, PageContext } from './page';
 
-const TIME_KEYS = new Set(['at', 'time', 'createdAt']);
+/** What changed between `before` and `after` of a monitor change: the top-level keys that differ. */
+export function changedKeys(e: AuditEntry): string[] {
+  const before = (e.before ?? {}) as Record<string, unknown>;
+  const after = (e.after ?? {}) as Record<string, unknown>;
+  const ignore = new Set(['version', 'updatedAt', 'updatedBy', 'createdAt']);
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])]
+    .filter((k) => !ignore.has(k) && JSON.stringify(before[k]) !== JSON.stringify(after[k])).sort();
+}
 
-/** A table of audit entries; its columns are the keys the entries have (`at` and `by` first). */
+/** A table of audit entries (`GET /v1/audit`): when, who, what, on which target, and what a change changed. */
 export function auditTable(entries: AuditEntry[]): HTMLElement {
   if (!entries.length) return h('p', { class: 'empty' }, 'The audit log is empty.');
-  const keys: string[] = [];
-  for (const e of entries) for (const k of Object.keys(e)) if (!keys.includes(k)) keys.push(k);
-  const order = ['at', 'by', 'action'];
-  keys.sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
-  const cell = (k: string, v: unknown) => (v === undefined || v === null ? '' : TIME_KEYS.has(k) ? formatTime(v as string | number)
-    : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const detail = (e: AuditEntry): string => {
+    if (e.action === 'monitor.update') return `changed ${changedKeys(e).join(', ') || 'nothing'}`;
+    const name = ((e.after ?? e.before ?? {}) as Record<string, unknown>)['name'];
+    return typeof name === 'string' ? name : '';
+  };
   return h('table', { class: 'data', 'data-testid': 'audit-table' },
-    h('thead', {}, h('tr', {}, keys.map((k) => h('th', { scope: 'col' }, k)))),
-    h('tbody', {}, entries.map((e) => h('tr', {}, keys.map((k) => h('td', {}, cell(k, e[k])))))));
+    h('thead', {}, h('tr', {}, ['at', 'who', 'action', 'target', 'detail'].map((k) => h('th', { scope: 'col' }, k)))),
+    h('tbody', {}, entries.map((e) => h('tr', { 'data-action': e.action },
+      h('td', {}, formatTime(e.at)), h('td', {}, e.who), h('td', {}, e.action), h('td', {}, e.target), h('td', {}, detail(e))))));
 }
 
 export function auditPage(ctx: PageContext): Page {

@@ -93,7 +93,7 @@ export function monitorEditorPage(ctx: PageContext, id: string | null): Page {
     messages.replaceChildren();
     if (problems.length) return;
     try {
-      const saved = await ctx.api.saveMonitor(formToMonitor(form));
+      const saved = await ctx.api.saveMonitor(formToMonitor(form), form.id);
       messages.replaceChildren(h('div', { class: 'notice ok', role: 'status' }, `Saved “${saved?.name ?? form.name}”.`));
       if (!id && saved?.id) ctx.navigate(`#/monitors/${encodeURIComponent(saved.id)}`);
       else if (saved) { form = monitorToForm(saved); renderForm(); }
@@ -109,11 +109,10 @@ export function monitorEditorPage(ctx: PageContext, id: string | null): Page {
     if (problems.length) return;
     charts.splice(0).forEach((c) => c.destroy());
     clear(preview, h('p', { class: 'status' }, 'Running the backtest…'));
-    const to = Date.now();
-    const from = to - 7 * 86_400_000;
     try {
-      const result = await ctx.api.backtest({ monitor: formToMonitor(form), from, to });
-      renderBacktest(preview, result, to, charts);
+      // The range is the server's last 7 days (its clock, not this browser's); the answer says which range it was.
+      const result = await ctx.api.backtest({ monitor: formToMonitor(form), from: '-7d', to: 'now' });
+      renderBacktest(preview, result, result.to, charts);
     } catch (e) {
       showProblems(problemsOf(e));
       clear(preview, isNotAvailable(e) ? notAvailableBox('Backtests') : errorBox(e));
@@ -142,10 +141,10 @@ export function renderBacktest(container: HTMLElement, result: BacktestResult, r
     const data = backtestChartData(inst);
     const periods = firingPeriods(inst, rangeEnd);
     const bands: Band[] = periods.map((p) => ({ from: p.from, to: p.to, color: 'rgba(213, 94, 0, 0.18)' }));
-    const box = h('div', { class: 'chart' });
+    const box = h('div', { class: 'chart', 'data-bands': String(bands.length) });
     const label = seriesLabel(inst.group ?? {}, 'all series');
     container.append(h('h3', {}, label), box,
-      periods.length ? h('ul', { class: 'periods', 'aria-label': `Firing periods of ${label}` }, periods.map((p) => h('li', {},
+      periods.length ? h('ul', { class: 'periods', 'aria-label': `Firing periods of ${label}` }, periods.map((p) => h('li', { 'data-from': String(p.from), 'data-to': String(p.to), 'data-open': String(p.open) },
         `firing ${formatTime(p.from)} → ${p.open ? 'end of range (still firing)' : formatTime(p.to)}`)))
         : h('p', { class: 'muted' }, 'Never fired.'));
     if (!data.xs.length) continue;

@@ -1,6 +1,9 @@
-// The threshold monitor editor's form model: form values <-> monitor JSON (the alerting contract), plus the
-// backtest's chart data. Pure functions, tested without a browser.
-import type { BacktestInstance, Evaluation, Monitor, NoDataPolicy, Severity, ThresholdCondition } from '../api/alerting';
+// The threshold monitor editor's form model: form values <-> monitor JSON (api-spec/openapi.yaml, MonitorInput),
+// plus the backtest's chart data and firing periods. Pure functions, tested without a browser.
+import type { Agg } from '../api/types';
+import type {
+  AlertState, BacktestInstance, Evaluation, Monitor, MonitorCondition, MonitorInput, NoDataPolicy, Severity,
+} from '../api/alerting';
 
 export interface ThresholdForm {
   id?: string;
@@ -81,8 +84,9 @@ export function validateForm(f: ThresholdForm): FormProblem[] {
   return p;
 }
 
-export function formToMonitor(f: ThresholdForm): Monitor {
-  const condition: ThresholdCondition = { op: f.op, critical: Number(f.critical) };
+/** The monitor to send: `version` (of a stored monitor) makes a PUT apply only if nobody changed it meanwhile. */
+export function formToMonitor(f: ThresholdForm): MonitorInput {
+  const condition: MonitorCondition = { op: f.op, critical: Number(f.critical) };
   const warning = num(f.warning);
   const recovery = num(f.recovery);
   if (warning !== undefined) condition.warning = warning;
@@ -91,21 +95,20 @@ export function formToMonitor(f: ThresholdForm): Monitor {
     every: f.every.trim(), delay: f.delay.trim(), datapoints: Number(f.datapoints), outOf: Number(f.outOf),
     pendingFor: f.pendingFor.trim(), keepFiringFor: f.keepFiringFor.trim(), noData: f.noData,
   };
-  const m: Monitor = {
+  const m: MonitorInput = {
     name: f.name.trim(), kind: 'threshold',
-    query: { metric: f.metric.trim(), filters: list(f.filters), groupBy: list(f.groupBy), agg: f.agg, window: f.window.trim() },
+    query: { metric: f.metric.trim(), filters: list(f.filters), groupBy: list(f.groupBy), agg: f.agg as Agg, window: f.window.trim() },
     condition, evaluation, severity: f.severity, priority: Number(f.priority), message: f.message,
     notify: { channels: list(f.channels) }, enabled: f.enabled,
   };
   if (f.runbook.trim()) m.runbook = f.runbook.trim();
   if (f.owner.trim()) m.owner = f.owner.trim();
-  if (f.id) m.id = f.id;
   if (f.version !== undefined) m.version = f.version;
   return m;
 }
 
 export function monitorToForm(m: Monitor): ThresholdForm {
-  const c = (m.condition ?? {}) as Partial<ThresholdCondition>;
+  const c: MonitorCondition = m.condition ?? {};
   const e = m.evaluation ?? {};
   const s = (v: unknown, d: string): string => (v === undefined || v === null ? d : String(v));
   return {
@@ -136,32 +139,25 @@ export interface FiringPeriod {
   open: boolean; // still firing at the end of the backtest
 }
 
-const NOT_FIRING = new Set(['OK', 'RESOLVED', 'NO_DATA', 'PENDING']);
+const FIRING: AlertState = 'FIRING';
 
 /**
- * The periods to shade: each timeline entry is a period from `from` to `to` (open-ended: still firing at the
- * end of the range). Entries that carry a non-firing `state` are not shaded. Overlapping periods are merged.
+ * The periods to shade, derived from the backtest's `timeline` of state transitions (oldest first): a period
+ * starts at a transition into FIRING and ends at the next transition out of it (FIRING -> FIRING is a change of
+ * severity, not a new period). One still firing at the end of the timeline runs to `rangeEnd` (`open`).
  */
 export function firingPeriods(instance: BacktestInstance, rangeEnd: number): FiringPeriod[] {
-  const raw: FiringPeriod[] = [];
-  for (const t of instance.timeline ?? []) {
-    if (t.state && NOT_FIRING.has(t.state.toUpperCase())) continue;
-    const from = toMillis(t.from ?? t.at);
-    if (from === null) continue;
-    const to = toMillis(t.to ?? null);
-    raw.push({ from, to: to ?? rangeEnd, open: to === null });
-  }
-  raw.sort((a, b) => a.from - b.from);
+  const transitions = [...(instance.timeline ?? [])].sort((a, b) => a.at - b.at);
   const out: FiringPeriod[] = [];
-  for (const p of raw) {
-    const last = out[out.length - 1];
-    if (last && p.from <= last.to) {
-      last.to = Math.max(last.to, p.to);
-      last.open = last.open || p.open;
-    } else {
-      out.push({ ...p });
+  let start: number | null = null;
+  for (const t of transitions) {
+    if (t.to === FIRING && start === null) start = t.at;
+    else if (t.to !== FIRING && start !== null) {
+      out.push({ from: start, to: t.at, open: false });
+      start = null;
     }
   }
+  if (start !== null) out.push({ from: start, to: Math.max(start, rangeEnd), open: true });
   return out;
 }
 

@@ -20,7 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * handlers, DynamoDB Local, the local stream; a fixed clock) and runs {@code web-console/e2e/console.e2e.mjs},
  * which ingests through the public API and drives Debian's Chromium with playwright-core: sign-in (a bad key, then
  * the dev key), the metric list, the plotted values, group-by and filters, the event marker, URL state, an API
- * error. Screenshots land in {@code local-dev/target/console-e2e/}.
+ * error; then a threshold monitor written in the editor, its backtest's shaded firing periods against the API's
+ * transitions, saving it, the evaluator (the admin job, at the fixed clock's minute) raising its alert, the alert
+ * FIRING on the alerts page and acknowledged there; a silence created and expired; a webhook channel created (its
+ * URL write-only) and its test message reaching a receiver the script runs. Screenshots land in
+ * {@code local-dev/target/console-e2e/}.
  */
 class ConsoleBrowserTest {
     static final Path WEB_CONSOLE = Path.of("..", "web-console").toAbsolutePath().normalize();
@@ -31,7 +35,7 @@ class ConsoleBrowserTest {
     Path dataDir;
 
     @Test
-    void aPersonSignsInExploresAnIngestedMetricWithItsEventAndSeesErrors() throws Exception {
+    void aPersonExploresMetricsWritesAMonitorAcknowledgesItsAlertAndManagesSilencesAndChannels() throws Exception {
         assertTrue(Files.isExecutable(CHROMIUM), "Chromium is needed at " + CHROMIUM
                 + " (apt-get install -y --no-install-recommends chromium; .ci/run installs it)");
         assertTrue(Files.isDirectory(WEB_CONSOLE.resolve("node_modules/playwright-core")),
@@ -58,7 +62,7 @@ class ConsoleBrowserTest {
             System.out.println(out);
             assertTrue(done, "the browser test did not finish in 4 minutes:\n" + out);
             assertEquals(0, node.exitValue(), out);
-            assertTrue(out.contains("all 10 checks passed"), out);
+            assertTrue(out.contains("all 16 checks passed"), out);
             assertTrue(Files.size(shots.resolve("explorer.png")) > 10_000, "a screenshot of the explorer");
         } finally {
             p.close();
