@@ -4,12 +4,15 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.longwatch.core.auth.ApiKeys;
+import dev.longwatch.core.auth.Principal;
 import dev.longwatch.core.ingest.StreamUnavailableException;
 import dev.longwatch.core.telemetry.Log;
 import dev.longwatch.core.telemetry.PlatformMetrics;
 import dev.longwatch.model.BodyTooLargeException;
 import dev.longwatch.model.PayloadException;
 import dev.longwatch.model.StreamRecords;
+import dev.longwatch.model.TenantIds;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -21,6 +24,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -49,6 +53,30 @@ public final class HttpApi {
             }
         }
         return null;
+    }
+
+    /** The Cognito attribute holding a console user's tenant (immutable, not writable by the app client). */
+    public static final String TENANT_CLAIM = "custom:tenant";
+
+    /**
+     * Who is calling. A console user comes through the console API, whose JWT authorizer has verified the Cognito
+     * ID token: the tenant is its {@value #TENANT_CLAIM} claim, the subject {@code user:<email or sub>}. Only API
+     * Gateway fills in {@code requestContext.authorizer} (local-dev never does), so a client cannot claim a
+     * tenant this way. A verified token without the claim is nobody: it never falls back to a key. Anyone else
+     * is the API key in {@code Authorization: Bearer}.
+     */
+    public static Optional<Principal> principal(APIGatewayV2HTTPEvent e, ApiKeys keys) {
+        APIGatewayV2HTTPEvent.RequestContext ctx = e.getRequestContext();
+        if (ctx != null && ctx.getAuthorizer() != null && ctx.getAuthorizer().getJwt() != null) {
+            Map<String, String> claims = ctx.getAuthorizer().getJwt().getClaims();
+            String tenant = claims == null ? null : claims.get(TENANT_CLAIM);
+            if (tenant == null || !TenantIds.isValid(tenant)) {
+                return Optional.empty();
+            }
+            String who = claims.getOrDefault("email", claims.getOrDefault("sub", "unknown"));
+            return Optional.of(new Principal(tenant, "user:" + who));
+        }
+        return keys.authenticatePrincipal(header(e, "authorization"));
     }
 
     public static String method(APIGatewayV2HTTPEvent e) {

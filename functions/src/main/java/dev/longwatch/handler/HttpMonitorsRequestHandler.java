@@ -113,7 +113,7 @@ public final class HttpMonitorsRequestHandler
         if (!allowed.contains(method)) {
             return HttpApi.error(405, null, "use " + allowed + " on " + path);
         }
-        Optional<Principal> who = apiKeys.authenticatePrincipal(HttpApi.header(e, "authorization"));
+        Optional<Principal> who = HttpApi.principal(e, apiKeys);
         if (who.isEmpty()) {
             return HttpApi.unauthorized();
         }

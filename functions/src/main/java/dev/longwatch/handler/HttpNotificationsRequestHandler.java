@@ -79,7 +79,7 @@ public final class HttpNotificationsRequestHandler
                 || (p.length >= 3 && p[2].isEmpty())) {
             return HttpApi.notFound(e);
         }
-        Optional<String> tenant = apiKeys.authenticate(HttpApi.header(e, "authorization"));
+        Optional<String> tenant = HttpApi.principal(e, apiKeys).map(dev.longwatch.core.auth.Principal::tenant);
         if (tenant.isEmpty()) {
             return HttpApi.unauthorized();
         }

@@ -78,7 +78,7 @@ public final class HttpQueryRequestHandler implements RequestHandler<APIGatewayV
         if (!"GET".equals(HttpApi.method(event))) {
             return HttpApi.error(405, null, "use GET " + path);
         }
-        Optional<String> tenant = apiKeys.authenticate(HttpApi.header(event, "authorization"));
+        Optional<String> tenant = HttpApi.principal(event, apiKeys).map(dev.longwatch.core.auth.Principal::tenant);
         if (tenant.isEmpty()) {
             return HttpApi.unauthorized();
         }
