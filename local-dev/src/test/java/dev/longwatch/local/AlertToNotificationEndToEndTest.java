@@ -175,8 +175,10 @@ class AlertToNotificationEndToEndTest {
         JsonNode r = resolved.get("alerts").get(0);
         assertEquals("RESOLVED", r.get("state").asText());
         assertEquals(monitorId + ":*", r.get("alertId").asText());
-        // It fired at 10:03 (pending from 10:02) and resolved at 10:04.
-        assertEquals(60, r.get("durationSeconds").asLong(), r.toString());
+        // The episode began with the first breaching evaluation (10:02, pending; firing at 10:03) and resolved
+        // at 10:04: the engine counts a firing episode from its pending start.
+        assertEquals("2026-11-22T10:02:00Z", r.get("since").asText());
+        assertEquals(120, r.get("durationSeconds").asLong(), r.toString());
 
         JsonNode log = ok(200, http.get("/v1/notifications", key)).body().get("notifications");
         assertEquals(2, log.size(), log.toString());
