@@ -210,4 +210,66 @@ class AlertToNotificationEndToEndTest {
         assertEquals("alert.ack", audit.get(0).get("action").asText());
         assertEquals("link:alice@example.com", audit.get(0).get("who").asText());
     }
+
+    @Test
+    void aSignedSlackAckCommandAcknowledgesTheAlertAsTheSlackUser() throws Exception {
+        String monitorId = monitorRoutedToWebhook();
+        String slackSecret = "slack-app-signing-secret-e2e";
+        String slack = ok(201, http.post("/v1/channels", key, """
+                {"name":"slack app","type":"slack","config":{"botToken":"xoxb-e2e","channel":"C42","signingSecret":"%s"}}"""
+                .formatted(slackSecret))).body().get("id").asText();
+        JsonNode firing = fireAndNotify(monitorId);
+        String alertId = firing.get("alerts").get(0).get("alertId").asText();
+
+        String form = "command=%2Flongwatch&text=" + URLEncoder.encode("ack " + alertId + " looking into it",
+                StandardCharsets.UTF_8) + "&user_id=U123&user_name=bob";
+        String ts = Long.toString(clock.instant().getEpochSecond());
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(slackSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String signature = "v0=" + HexFormat.of().formatHex(mac.doFinal(("v0:" + ts + ":" + form)
+                .getBytes(StandardCharsets.UTF_8)));
+        HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create(platform.baseUri()
+                        + "/v1/chat/slack/commands?tenant=" + LocalPlatform.DEV_TENANT + "&channel=" + slack))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("X-Slack-Request-Timestamp", ts)
+                .header("X-Slack-Signature", signature).POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, answer.statusCode(), answer.body());
+        assertTrue(answer.body().contains("slack:U123 (bob) acknowledged Checkout latency"), answer.body());
+
+        JsonNode alert = alert(monitorId);
+        assertEquals("slack:U123 (bob)", alert.get("acknowledged").get("by").asText(), alert.toString());
+        assertEquals("looking into it", alert.get("acknowledged").get("note").asText());
+        JsonNode audit = ok(200, http.get("/v1/audit?target=" + URLEncoder.encode(alertId, StandardCharsets.UTF_8),
+                key)).body().get("entries");
+        assertEquals(1, audit.size(), audit.toString());
+        assertEquals("alert.ack", audit.get(0).get("action").asText());
+        assertEquals("slack:U123 (bob)", audit.get(0).get("who").asText());
+    }
+
+    @Test
+    void aResolveFromTheMessageLinkIsNotifiedBackThroughTheNotifierOnce() throws Exception {
+        String monitorId = monitorRoutedToWebhook();
+        JsonNode firing = fireAndNotify(monitorId);
+        HttpResponse<String> done = client.send(HttpRequest.newBuilder(URI.create(firing.get("links").get("resolve")
+                        .asText())).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("by=carol")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, done.statusCode(), done.body());
+        assertTrue(done.body().contains("Resolved by link:carol (1 alert)"), done.body());
+        assertEquals("RESOLVED", alert(monitorId).get("state").asText());
+
+        // The manual RESOLVED transition goes the evaluator's way: the transition queue, then the notifier.
+        platform.notifications().runNotifier();
+        at(T0.plusSeconds(215).plus(Duration.ofMinutes(5)));
+        assertEquals(1, platform.notifications().runNotifier().sent());
+        at(T0.plusSeconds(215).plus(Duration.ofMinutes(10)));
+        assertEquals(0, platform.notifications().runNotifier().sent());
+        assertEquals(2, receiver.requests().size());
+        JsonNode resolved = Http.JSON.readTree(receiver.requests().get(1).body());
+        assertEquals("resolved", resolved.get("status").asText());
+        assertEquals(monitorId + ":*", resolved.get("alerts").get(0).get("alertId").asText());
+        JsonNode audit = ok(200, http.get("/v1/audit?target=" + URLEncoder.encode(monitorId + ":*",
+                StandardCharsets.UTF_8), key)).body().get("entries");
+        assertEquals("alert.resolve", audit.get(0).get("action").asText(), audit.toString());
+        assertEquals("link:carol", audit.get(0).get("who").asText());
+    }
 }
