@@ -1,12 +1,16 @@
 package dev.longwatch.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.longwatch.aws.dynamodb.TableNames;
+import dev.longwatch.aws.dynamodb.TableSetup;
 import dev.longwatch.testing.HttpReceiver;
 import dev.longwatch.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -22,8 +26,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -271,5 +277,36 @@ class AlertToNotificationEndToEndTest {
                 StandardCharsets.UTF_8), key)).body().get("entries");
         assertEquals("alert.resolve", audit.get(0).get("action").asText(), audit.toString());
         assertEquals("link:carol", audit.get(0).get("who").asText());
+    }
+
+    @Test
+    void transitionsDrainedByANotifierRunThatFailsAreNotifiedByTheNextRun() throws Exception {
+        String monitorId = monitorRoutedToWebhook();
+        ingest(T0.plusSeconds(10), 120.5);
+        ingest(T0.plusSeconds(70), 130.25);
+        at(T0.plusSeconds(125));
+        rollupAndEvaluate();
+        platform.notifications().runNotifier();
+        at(T0.plusSeconds(185));
+        rollupAndEvaluate();
+        assertEquals(1, platform.transitions().size(), "the FIRING transition waits for the notifier");
+
+        // An outage of the notifications table (real DynamoDB Local: the table is gone) fails the run ...
+        DynamoDbClient ddb = platform.dynamoClient();
+        String table = TableNames.defaults().notifications();
+        List<Map<String, AttributeValue>> items = ddb.scan(b -> b.tableName(table)).items();
+        ddb.deleteTable(b -> b.tableName(table));
+        assertThrows(RuntimeException.class, () -> platform.notifications().runNotifier());
+        // ... and once it is back, the next runs tell the channel: the transition was not lost with the run.
+        TableSetup.createIfMissing(ddb, TableNames.defaults());
+        for (Map<String, AttributeValue> item : items) {
+            ddb.putItem(b -> b.tableName(table).item(item));
+        }
+        assertEquals(0, platform.notifications().runNotifier().sent());
+        at(T0.plusSeconds(185 + 30));
+        assertEquals(1, platform.notifications().runNotifier().sent());
+        assertEquals(1, receiver.requests().size());
+        assertEquals(monitorId + ":*", Http.JSON.readTree(receiver.requests().get(0).body()).get("alerts").get(0)
+                .get("alertId").asText());
     }
 }
