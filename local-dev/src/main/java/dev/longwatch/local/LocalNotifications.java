@@ -112,7 +112,15 @@ public final class LocalNotifications implements AutoCloseable {
         for (AlertTransition t; (t = queue.poll()) != null; ) {
             batch.add(t);
         }
-        NotificationService.RunReport a = service.accept(batch);
+        NotificationService.RunReport a;
+        try {
+            a = service.accept(batch);
+        } catch (RuntimeException e) {
+            // SQS would redeliver the batch on AWS: here it goes back to the queue for the next run (the
+            // notifier dedupes transitions by id, so what this run already grouped is not told twice).
+            queue.addAll(batch);
+            throw e;
+        }
         NotificationService.RunReport b = service.tick(clock.millis());
         return new NotificationService.RunReport(a.transitions(), a.groupsFlushed() + b.groupsFlushed(),
                 a.sent() + b.sent(), a.retrying() + b.retrying(), a.failed() + b.failed(),

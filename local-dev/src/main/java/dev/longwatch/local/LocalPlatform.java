@@ -198,6 +198,11 @@ public final class LocalPlatform implements AutoCloseable {
         return notifications;
     }
 
+    /** DynamoDB Local's client (tests simulate an outage of a table with it). */
+    DynamoDbClient dynamoClient() {
+        return dynamo.client();
+    }
+
     public String devApiKey() {
         return devApiKey;
     }
