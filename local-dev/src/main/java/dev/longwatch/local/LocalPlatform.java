@@ -275,8 +275,17 @@ public final class LocalPlatform implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.error("scheduled evaluator run failed; the next run retries", e);
             }
-        }, every, every, TimeUnit.MILLISECONDS);
+        }, firstEvaluatorRun(clock.millis(), every), every, TimeUnit.MILLISECONDS);
         return ticker;
+    }
+
+    /**
+     * The wait before the ticker's first run: to the next whole minute plus a second, as EventBridge Scheduler
+     * fires on the minute, so a point waits for the evaluation delay and not also for whenever local-dev started.
+     */
+    static long firstEvaluatorRun(long nowMillis, long every) {
+        long minute = Duration.ofMinutes(1).toMillis();
+        return every == minute ? minute - Math.floorMod(nowMillis, minute) + 1_000 : every;
     }
 
     /** Evaluates the monitors for the minute containing {@code time} (the handler EventBridge invokes on AWS). */
