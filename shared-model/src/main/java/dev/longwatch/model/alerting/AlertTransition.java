@@ -23,8 +23,8 @@ import java.util.Objects;
  *                    level is breached)
  * @param priority    1 (highest) to 5, from the monitor
  * @param at          evaluation time (epoch milliseconds, the evaluated minute)
- * @param since       when the current episode started (epoch ms): for RESOLVED, when it began firing, so the
- *                    message can say how long it lasted
+ * @param since       when the current episode started (epoch ms): when the instance left OK, pending included,
+ *                    so a RESOLVED message can say how long the episode lasted
  * @param value       the evaluated value that caused the transition; null when there was none (no data)
  * @param threshold   the level it was compared with; null for kinds without one
  * @param condition   a human-readable condition, e.g. {@code avg(cpu.util) > 90 for 5m}
