@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -81,7 +82,9 @@ public final class S3ArchiveStore implements ArchiveStore {
             return false; // If-Match on an object that is gone
         } catch (S3Exception e) {
             if (lostRace(e)) {
-                return false;
+                // The SDK retries a PUT whose answer was lost; when the first attempt wrote, the retry's condition
+                // fails against our own object. Exactly our bytes there means the write happened.
+                return get(key).map(stored -> Arrays.equals(stored.bytes(), bytes)).orElse(false);
             }
             throw e;
         }

@@ -40,6 +40,19 @@ class S3ArchiveStoreTest {
     }
 
     @Test
+    void aConditionalPutRetriedAfterItsFirstAttemptWroteCountsAsWritten() {
+        // The SDK retries a PUT whose answer was lost; the retry's If-None-Match then fails on our own object.
+        String key = "v1/hour/2026-11-20/acme/11.lwb";
+        assertTrue(store.putIfUnchanged(key, bytes("block"), null));
+        assertTrue(store.putIfUnchanged(key, bytes("block"), null), "exactly our bytes are there: it was written");
+        assertFalse(store.putIfUnchanged(key, bytes("other block"), null), "different bytes: someone else's");
+        String etag = store.get(key).orElseThrow().etag();
+        assertTrue(store.putIfUnchanged(key, bytes("next"), etag));
+        assertTrue(store.putIfUnchanged(key, bytes("next"), etag), "the retry of an If-Match put that went through");
+        assertArrayEquals(bytes("next"), store.get(key).orElseThrow().bytes());
+    }
+
+    @Test
     void aConditionalPutWritesOnlyOverTheVersionItRead() {
         String key = "v1/hour/2026-11-20/acme/10.lwb";
         assertTrue(store.putIfUnchanged(key, bytes("first"), null), "absent as expected");
