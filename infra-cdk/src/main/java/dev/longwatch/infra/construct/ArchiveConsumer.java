@@ -1,18 +1,11 @@
 package dev.longwatch.infra.construct;
 
-import io.github.cdklabs.cdknag.NagPackSuppression;
-import io.github.cdklabs.cdknag.NagSuppressions;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.kinesis.IStream;
-import software.amazon.awscdk.services.lambda.StartingPosition;
 import software.amazon.awscdk.services.lambda.eventsources.KinesisEventSource;
-import software.amazon.awscdk.services.lambda.eventsources.KinesisEventSourceProps;
-import software.amazon.awscdk.services.lambda.eventsources.SqsDlq;
 import software.amazon.awscdk.services.sqs.Queue;
-import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -58,30 +51,8 @@ public final class ArchiveConsumer extends Construct {
                 props.archive().environment(), props.functions()));
         props.archive().grantWriteBatches(function);
 
-        this.onFailure = Queue.Builder.create(this, "OnFailure")
-                .encryption(QueueEncryption.SQS_MANAGED)
-                .enforceSsl(true)
-                .retentionPeriod(Duration.days(14))
-                .build();
-        NagSuppressions.addResourceSuppressions(onFailure, List.of(NagPackSuppression.builder()
-                .id("AwsSolutions-SQS3")
-                .reason("This queue is itself the dead-letter destination of the archive event source mapping;"
-                        + " nothing consumes it automatically, an operator reads it to replay shard ranges.")
-                .build()));
-
-        function.alias().addEventSource(new KinesisEventSource(props.stream(),
-                KinesisEventSourceProps.builder()
-                        // First deploy: archive everything still on the stream, lose nothing.
-                        .startingPosition(StartingPosition.TRIM_HORIZON)
-                        .maxBatchingWindow(props.batchingWindow())
-                        .batchSize(props.batchSize())
-                        .parallelizationFactor(1)
-                        .reportBatchItemFailures(true)
-                        .bisectBatchOnError(true)
-                        .retryAttempts(props.retryAttempts())
-                        .maxRecordAge(props.maxRecordAge())
-                        .onFailure(new SqsDlq(onFailure))
-                        .build()));
+        this.onFailure = StreamMapping.attach(this, function, props.stream(), "archive", props.batchingWindow(),
+                props.batchSize(), 1, props.retryAttempts(), props.maxRecordAge());
     }
 
     public LongwatchFunction function() {

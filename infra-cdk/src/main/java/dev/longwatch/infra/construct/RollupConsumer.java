@@ -1,19 +1,12 @@
 package dev.longwatch.infra.construct;
 
-import io.github.cdklabs.cdknag.NagPackSuppression;
-import io.github.cdklabs.cdknag.NagSuppressions;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.kinesis.IStream;
-import software.amazon.awscdk.services.lambda.StartingPosition;
 import software.amazon.awscdk.services.lambda.eventsources.KinesisEventSource;
-import software.amazon.awscdk.services.lambda.eventsources.KinesisEventSourceProps;
-import software.amazon.awscdk.services.lambda.eventsources.SqsDlq;
 import software.amazon.awscdk.services.sqs.Queue;
-import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -73,31 +66,8 @@ public final class RollupConsumer extends Construct {
         props.tables().state().grant(function.alias(), "dynamodb:GetItem", "dynamodb:PutItem",
                 "dynamodb:BatchWriteItem");
 
-        this.onFailure = Queue.Builder.create(this, "OnFailure")
-                .encryption(QueueEncryption.SQS_MANAGED)
-                .enforceSsl(true)
-                // The longest SQS keeps anything; the records themselves expire with the stream's retention.
-                .retentionPeriod(Duration.days(14))
-                .build();
-        NagSuppressions.addResourceSuppressions(onFailure, List.of(NagPackSuppression.builder()
-                .id("AwsSolutions-SQS3")
-                .reason("This queue is itself the dead-letter destination of the rollup event source mapping;"
-                        + " nothing consumes it automatically, an operator reads it to replay shard ranges.")
-                .build()));
-
-        // The mapping targets the alias, so SnapStart's published version does the work.
-        function.alias().addEventSource(new KinesisEventSource(props.stream(),
-                KinesisEventSourceProps.builder()
-                        // First deploy: roll up everything already on the stream, lose nothing.
-                        .startingPosition(StartingPosition.TRIM_HORIZON)
-                        .maxBatchingWindow(props.batchingWindow())
-                        .batchSize(props.batchSize())
-                        .reportBatchItemFailures(true)
-                        .bisectBatchOnError(true)
-                        .retryAttempts(props.retryAttempts())
-                        .maxRecordAge(props.maxRecordAge())
-                        .onFailure(new SqsDlq(onFailure))
-                        .build()));
+        this.onFailure = StreamMapping.attach(this, function, props.stream(), "rollup", props.batchingWindow(),
+                props.batchSize(), null, props.retryAttempts(), props.maxRecordAge());
     }
 
     public LongwatchFunction function() {
