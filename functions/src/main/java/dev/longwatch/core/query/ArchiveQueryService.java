@@ -91,18 +91,8 @@ public final class ArchiveQueryService {
                     + String.format(Locale.ROOT, "%.1f", (t - f) / 3_600_000.0) + " hours (use rollups, or "
                     + "several queries)");
         }
-        List<TagFilter> parsed = new ArrayList<>();
-        for (String raw : filters) {
-            parsed.add(TagFilter.parse(raw, "filter"));
-        }
-        List<String> keys = new ArrayList<>();
-        for (String g : groupBy) {
-            for (String k : g.split(",")) {
-                if (!k.isBlank()) {
-                    keys.add(k.trim());
-                }
-            }
-        }
+        List<TagFilter> parsed = QueryService.filters(filters);
+        List<String> keys = QueryService.groupKeys(groupBy);
         if (step == null) {
             if (!keys.isEmpty()) {
                 throw new PayloadException("groupBy", "needs a step: raw points are returned per series as stored");

@@ -140,10 +140,22 @@ public final class QueryService {
             throw new PayloadException("step", "the range at this step gives " + ((t - f) / s)
                     + " points; at most " + MAX_POINTS + " (use a larger step or a shorter range)");
         }
+        List<TagFilter> parsed = filters(filters);
+        List<String> keys = groupKeys(groupBy);
+        return new QueryRequest(metric, List.copyOf(parsed), List.copyOf(keys), a, f, t, s);
+    }
+
+    /** The {@code filter} parameters, each refused by name when malformed. */
+    static List<TagFilter> filters(List<String> filters) {
         List<TagFilter> parsed = new ArrayList<>();
         for (String raw : filters) {
             parsed.add(TagFilter.parse(raw, "filter"));
         }
+        return parsed;
+    }
+
+    /** The {@code groupBy} keys: repeated parameters or comma-separated, blanks dropped. */
+    static List<String> groupKeys(List<String> groupBy) {
         List<String> keys = new ArrayList<>();
         for (String g : groupBy) {
             for (String k : g.split(",")) {
@@ -152,7 +164,7 @@ public final class QueryService {
                 }
             }
         }
-        return new QueryRequest(metric, List.copyOf(parsed), List.copyOf(keys), a, f, t, s);
+        return keys;
     }
 
     private static long roundUp(long value, long unit) {
