@@ -137,7 +137,8 @@ public final class HttpMonitorsRequestHandler
                         .orElseThrow(() -> new NotFoundException("no monitor " + id)));
                 case "PUT" -> updateMonitor(p, id, e);
                 default -> {
-                    Monitor gone = monitors.delete(p.tenant(), p.subject(), id);
+                    Monitor gone = monitors.delete(p.tenant(), p.subject(), id,
+                            m -> alerts.retire(p.tenant(), m, p.subject()));
                     yield HttpApi.json(200, g -> g.writeRawValue(JSON.createObjectNode().put("deleted", gone.id())
                             .toString()));
                 }

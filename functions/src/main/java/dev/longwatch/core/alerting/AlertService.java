@@ -2,6 +2,7 @@ package dev.longwatch.core.alerting;
 
 import dev.longwatch.core.alerting.evaluate.EvaluationResult;
 import dev.longwatch.core.alerting.evaluate.Transitions;
+import dev.longwatch.core.telemetry.Log;
 import dev.longwatch.model.alerting.AlertState;
 import dev.longwatch.model.alerting.AlertTransition;
 import dev.longwatch.model.alerting.Monitor;
@@ -19,6 +20,7 @@ import java.util.TreeMap;
  * manual resolves are conditional writes on the instance's version and are audited with who did them.
  */
 public final class AlertService {
+    private static final Log LOG = Log.get(AlertService.class);
     public static final int HISTORY_LIMIT = 200;
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
             new com.fasterxml.jackson.databind.ObjectMapper();
@@ -114,13 +116,9 @@ public final class AlertService {
             Optional<Monitor> m = monitors.get(tenant, a.monitorId());
             List<AlertTransition> out = new ArrayList<>();
             if (m.isPresent()) {
-                out.add(Transitions.of(tenant, m.get(), a, a.state(), AlertState.RESOLVED, a.severity(), now,
-                        a.firingSince() != 0 ? a.firingSince() : a.since(),
-                        new EvaluationResult(EvaluationResult.Status.OK, null, a.value(), a.threshold(), null)));
+                out.add(resolution(tenant, m.get(), a, now));
             }
-            AlertInstance next = new AlertInstance(a.alertId(), a.monitorId(), a.monitorName(), a.group(),
-                    AlertState.RESOLVED, AlertState.RESOLVED, a.severity(), now, 0, 0, 0, a.lastEvaluatedAt(),
-                    a.value(), a.threshold(), "", a.changes(), null, a.labels(), null, a.outbox(), a.version() + 1);
+            AlertInstance next = resolved(a, now);
             if (states.save(tenant, next, out)) {
                 audit.record(tenant, new AuditLog.Entry(now, by, "alert.resolve", alertId, stateJson(a.state()),
                         noteJson("resolved", by, note)));
@@ -131,6 +129,52 @@ public final class AlertService {
             }
         }
         throw new MonitorService.ConflictException("the alert kept changing; retry");
+    }
+
+    /**
+     * A deleted monitor's active alerts resolve: each is stored RESOLVED with one transition (conditional on its
+     * version, as {@link #resolve} does) and sent, so the channels that heard it fire hear it end. An alert that
+     * changes meanwhile is left to the instance removal that follows. The monitor is already gone, so a failed
+     * send cannot be retried: it is logged and the deletion goes on.
+     */
+    public int retire(String tenant, Monitor m, String by) {
+        List<AlertTransition> out = new ArrayList<>();
+        for (AlertInstance a : states.instances(tenant)) {
+            if (!a.monitorId().equals(m.id()) || a.state() == AlertState.OK || a.state() == AlertState.RESOLVED) {
+                continue;
+            }
+            long now = clock.millis();
+            AlertTransition t = resolution(tenant, m, a, now);
+            AlertInstance next = resolved(a, now);
+            if (states.save(tenant, next, List.of(t))) {
+                out.add(t);
+                audit.record(tenant, new AuditLog.Entry(now, by, "alert.resolve", a.alertId(),
+                        stateJson(a.state()), noteJson("resolved", by, "monitor deleted")));
+            }
+        }
+        if (!out.isEmpty()) {
+            try {
+                sink.send(out);
+            } catch (RuntimeException e) {
+                LOG.error("resolutions of a deleted monitor could not be sent", e, "tenant", tenant, "monitor",
+                        m.id(), "alerts", out.size());
+            }
+        }
+        return out.size();
+    }
+
+    /** The transition of a manual or retiring resolve, now. */
+    private static AlertTransition resolution(String tenant, Monitor m, AlertInstance a, long now) {
+        return Transitions.of(tenant, m, a, a.state(), AlertState.RESOLVED, a.severity(), now,
+                a.firingSince() != 0 ? a.firingSince() : a.since(),
+                new EvaluationResult(EvaluationResult.Status.OK, null, a.value(), a.threshold(), null));
+    }
+
+    /** {@code a} resolved at {@code now}, one version on. */
+    private static AlertInstance resolved(AlertInstance a, long now) {
+        return new AlertInstance(a.alertId(), a.monitorId(), a.monitorName(), a.group(), AlertState.RESOLVED,
+                AlertState.RESOLVED, a.severity(), now, 0, 0, 0, a.lastEvaluatedAt(), a.value(), a.threshold(), "",
+                a.changes(), null, a.labels(), null, a.outbox(), a.version() + 1);
     }
 
     private static String stateJson(AlertState s) {

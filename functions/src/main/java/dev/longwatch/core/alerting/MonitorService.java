@@ -79,6 +79,15 @@ public final class MonitorService {
     }
 
     public Monitor delete(String tenant, String who, String id) {
+        return delete(tenant, who, id, m -> {
+        });
+    }
+
+    /**
+     * Deletes a monitor; {@code retire} sees it after it is gone from the store and before its instances are
+     * removed, so what still fires can be resolved and said so ({@link AlertService#retire}).
+     */
+    public Monitor delete(String tenant, String who, String id, java.util.function.Consumer<Monitor> retire) {
         Monitor before = get(tenant, id).orElseThrow(() -> new NotFoundException("no monitor " + id));
         for (Monitor other : store.list(tenant)) {
             if (EvaluatorService.referenced(other).contains(id)) {
@@ -89,6 +98,7 @@ public final class MonitorService {
         if (!store.delete(tenant, id, before.version())) {
             throw new ConflictException("the monitor changed meanwhile; read it again");
         }
+        retire.accept(before);
         states.deleteInstances(tenant, id);
         audit.record(tenant, new AuditLog.Entry(clock.millis(), who, "monitor.delete", id,
                 Monitors.toJson(before).toString(), null));

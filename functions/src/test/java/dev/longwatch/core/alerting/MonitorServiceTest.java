@@ -1,15 +1,19 @@
 package dev.longwatch.core.alerting;
 
 import dev.longwatch.model.Tags;
+import dev.longwatch.model.alerting.AlertState;
+import dev.longwatch.model.alerting.AlertTransition;
 import dev.longwatch.model.alerting.Monitor;
 import dev.longwatch.model.alerting.MonitorValidationException;
 import dev.longwatch.model.alerting.Monitors;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Monitor changes on DynamoDB Local: references, instances kept or dropped, audit. */
 class MonitorServiceTest {
@@ -31,6 +35,25 @@ class MonitorServiceTest {
         f.monitors.update("acme", "key:test", m.id(), Monitors.parse(CPU.replace("\"host\"", "\"az\"")),
                 higher.version());
         assertEquals(List.of(), f.states.instances("acme"));
+    }
+
+    @Test
+    void deletingAMonitorResolvesWhatItHadFiringOnceAndSaysWhoDidIt() {
+        Monitor m = f.create("acme", CPU);
+        f.gauge("acme", "cpu", Tags.of("host", "a"), 0, 95);
+        f.gauge("acme", "cpu", Tags.of("host", "b"), 0, 50);
+        f.evaluate(1);
+        assertEquals(1, f.sent.size(), "host a fires, host b is fine");
+        f.sent.clear();
+
+        f.monitors.delete("acme", "key:test", m.id(), gone -> f.alerts.retire("acme", gone, "key:test"));
+
+        assertEquals(List.of(AlertState.RESOLVED), f.sent.stream().map(AlertTransition::to).toList(),
+                "one resolution, for the alert that fired; none for the one that never did");
+        assertEquals(Map.of("host", "a"), f.sent.get(0).group());
+        assertEquals(List.of(), f.states.instances("acme"), "the instances are gone with the monitor");
+        assertTrue(f.audit.list("acme", 0, Long.MAX_VALUE, 50).stream().anyMatch(e -> e.action().equals("alert.resolve")
+                && e.who().equals("key:test")), "the resolution is audited");
     }
 
     @Test
