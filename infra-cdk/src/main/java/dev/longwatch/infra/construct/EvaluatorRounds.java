@@ -1,7 +1,5 @@
 package dev.longwatch.infra.construct;
 
-import io.github.cdklabs.cdknag.NagPackSuppression;
-import io.github.cdklabs.cdknag.NagSuppressions;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
@@ -81,12 +79,7 @@ public final class EvaluatorRounds extends Construct {
                 // A record of a minute not evaluated (and why): a week is enough to notice and look.
                 .retentionPeriod(Duration.days(7))
                 .build();
-        NagSuppressions.addResourceSuppressions(deadLetters, List.of(NagPackSuppression.builder()
-                .id("AwsSolutions-SQS3")
-                .reason("This queue is itself the dead-letter queue of the evaluator rounds (and of their schedules):"
-                        + " it records minutes of a shard that were not evaluated, an alarm watches its depth, and"
-                        + " nothing consumes it automatically.")
-                .build()));
+        // (No dead-letter queue of its own: cdk-nag knows it as the rounds queue's.)
 
         // Visibility: twice the evaluator's timeout, so a round still being evaluated is not handed to a second
         // evaluator, yet a failed round is retried within about two minutes (Lambda's advice of six times covers
