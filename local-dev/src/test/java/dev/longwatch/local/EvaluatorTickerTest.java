@@ -32,7 +32,10 @@ class EvaluatorTickerTest {
 
     @Test
     void theSettleTimeIsASetting() {
-        assertEquals(41_000 + 25_000, LocalPlatform.firstEvaluatorRun(at("2026-11-22T10:00:19Z"), MINUTE, 25_000));
+        // At 10:00:19 the minute that ended at 10:00 has not settled yet with 25 s: it is evaluated at 10:00:25.
+        assertEquals(6_000, LocalPlatform.firstEvaluatorRun(at("2026-11-22T10:00:19Z"), MINUTE, 25_000));
+        assertEquals(59_000, LocalPlatform.firstEvaluatorRun(at("2026-11-22T10:00:26Z"), MINUTE, 25_000),
+                "past it: the next minute, at 10:01:25");
         assertEquals(41_000, LocalPlatform.firstEvaluatorRun(at("2026-11-22T10:00:19Z"), MINUTE, 0));
     }
 
