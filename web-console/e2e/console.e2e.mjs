@@ -256,11 +256,11 @@ async function main() {
       const shown = await page.$$eval('.backtest .periods li', (lis) => lis.map((li) => ({
         from: Number(li.dataset.from), to: Number(li.dataset.to), open: li.dataset.open === 'true' })));
       const bands = await page.$$eval('.backtest .chart', (cs) => cs.map((c) => Number(c.dataset.bands)));
-      // The same monitor, asked of the API directly (the editor's defaults: avg, delay 1m, fire at once).
+      // The same monitor, asked of the API directly (the editor's defaults: avg, delay 0m, fire at once).
       const result = await api('POST', '/v1/monitors/backtest', { from: '-7d', to: 'now', monitor: {
         name: MONITOR_NAME, kind: 'threshold', query: { metric: ERR_METRIC, filters: [], groupBy: ['service'], agg: 'avg', window: '1m' },
         condition: { op: 'above', critical: 10 },
-        evaluation: { every: '1m', delay: '1m', datapoints: 1, outOf: 1, pendingFor: '0m', keepFiringFor: '0m', noData: 'no_data' } } });
+        evaluation: { every: '1m', delay: '0m', datapoints: 1, outOf: 1, pendingFor: '0m', keepFiringFor: '0m', noData: 'no_data' } } });
       assert.equal(result.instances.length, 1, `one group: ${JSON.stringify(result.instances.map((i) => i.group))}`);
       assert.deepEqual(result.instances[0].group, { service: 'checkout' });
       const expected = periodsOf(result.instances[0].timeline, result.to);

@@ -13,7 +13,7 @@ describe('threshold monitor form', () => {
       name: 'Checkout latency', kind: 'threshold',
       query: { metric: 'http.latency', filters: ['service:checkout', '!env:staging'], groupBy: ['service'], agg: 'p99', window: '5m' },
       condition: { op: 'above', critical: 500, warning: 300, recovery: 450 },
-      evaluation: { every: '1m', delay: '1m', datapoints: 1, outOf: 1, pendingFor: '0m', keepFiringFor: '0m', noData: 'no_data' },
+      evaluation: { every: '1m', delay: '0m', datapoints: 1, outOf: 1, pendingFor: '0m', keepFiringFor: '0m', noData: 'no_data' },
       severity: 'critical', priority: 3, message: '{{monitor.name}}: {{value}}', notify: { channels: ['ch_1'] }, enabled: true,
     });
   });

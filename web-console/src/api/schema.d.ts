@@ -1398,6 +1398,7 @@ export interface components {
         };
         MonitorEvaluation: {
             every?: components["schemas"]["Duration"];
+            /** @description Extra whole minutes to wait for late data: the evaluation of minute t reads the window ending at t - delay. It runs a few seconds after t (the platform's settle time), so 0m already reads complete minutes from Longwatch's own ingest; set it for sources that deliver late (CloudWatch imports). Default 0m. */
             delay?: components["schemas"]["Duration"];
             datapoints?: number;
             outOf?: number;

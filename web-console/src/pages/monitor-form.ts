@@ -36,7 +36,7 @@ export interface ThresholdForm {
 
 export const EMPTY_FORM: ThresholdForm = {
   name: '', metric: '', filters: '', groupBy: '', agg: 'avg', window: '5m', op: 'above', critical: '', warning: '',
-  recovery: '', every: '1m', delay: '1m', datapoints: '1', outOf: '1', pendingFor: '0m', keepFiringFor: '0m',
+  recovery: '', every: '1m', delay: '0m', datapoints: '1', outOf: '1', pendingFor: '0m', keepFiringFor: '0m',
   noData: 'no_data', severity: 'critical', priority: '3', message: '{{monitor.name}}: {{value}}', runbook: '', owner: '',
   channels: '', enabled: true,
 };

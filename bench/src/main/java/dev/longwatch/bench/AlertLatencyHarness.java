@@ -22,11 +22,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Alert latency on a running local-dev (real HTTP, system clock, default settings: the evaluator ticker every
- * minute, the notifier ticker every 3 s, the 30 s group wait): for each sample, a fresh webhook channel pointing at a
- * receiver in this process and a threshold monitor naming it ({@code every 1m, delay 1m, window 1m, pendingFor 0m}),
+ * minute at the minute plus the settle time (5 s), the notifier ticker every 3 s, the 30 s group wait): for each
+ * sample, a fresh webhook channel pointing at a receiver in this process and a threshold monitor naming it
+ * ({@code every 1m, window 1m, pendingFor 0m}, the default {@code delay} of 0m),
  * then one breaching point through {@code POST /v1/metrics}. Observed by polling (every 50 ms): when the point is
  * visible through {@code GET /v1/query} (the rollup ran), when the alert shows FIRING through
- * {@code GET /v1/alerts/{id}} (the evaluator ran), and when the receiver got the message. Nothing is driven by hand.
+ * {@code GET /v1/alerts/{id}} (the evaluator ran: evaluation finished), and when the receiver got the message.
+ * Nothing is driven by hand. The point's minute ends at the next minute boundary; "minute end -> FIRING" is then the
+ * settle time plus the evaluation, and "FIRING -> webhook" the notification pipeline after evaluation.
  *
  * <p>{@code bench/run alert-latency [--samples=3]} starts local-dev on a free port with a temporary data dir and
  * runs this against it; or run it against any local-dev: {@code --url=http://127.0.0.1:8080 --key=...}.
@@ -40,6 +43,15 @@ public final class AlertLatencyHarness {
     }
 
     record Sample(long ingest, long visible, long firing, long received) {
+        /** The end of the point's minute: the window the evaluation judges ends there. */
+        long minuteEnd() {
+            return ingest - Math.floorMod(ingest, 60_000L) + 60_000;
+        }
+
+        long minuteEndToFiring() {
+            return firing - minuteEnd();
+        }
+
         long toVisible() {
             return visible - ingest;
         }
@@ -86,7 +98,7 @@ public final class AlertLatencyHarness {
         });
         receiver.start();
         String hook = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
-        System.out.printf("local-dev %s, receiver %s, %d samples (each takes 2-3.5 minutes of real time)%n",
+        System.out.printf("local-dev %s, receiver %s, %d samples (each takes 1-2 minutes of real time)%n",
                 url, hook, samples);
         List<Sample> out = new ArrayList<>();
         try {
@@ -94,8 +106,9 @@ public final class AlertLatencyHarness {
                 Sample s = sample(URI.create(url), key, hook, arrivals, i);
                 out.add(s);
                 System.out.printf(Locale.ROOT, "sample %d: ingested at second %.1f of its minute; visible %d ms, "
-                                + "FIRING seen %.1f s, message %.1f s after ingest (%.1f s after FIRING)%n", i,
-                        (s.ingest() % 60_000) / 1000.0, s.toVisible(), s.toFiring() / 1000.0, s.endToEnd() / 1000.0,
+                                + "FIRING seen %.1f s (%.1f s after the minute ended), message %.1f s after ingest "
+                                + "(%.1f s after FIRING)%n", i, (s.ingest() % 60_000) / 1000.0, s.toVisible(),
+                        s.toFiring() / 1000.0, s.minuteEndToFiring() / 1000.0, s.endToEnd() / 1000.0,
                         s.afterEvaluation() / 1000.0);
             }
         } finally {
@@ -104,7 +117,9 @@ public final class AlertLatencyHarness {
         System.out.println();
         report("ingest -> visible in GET /v1/query (rollup)", out.stream().mapToLong(Sample::toVisible).toArray(), 1);
         report("ingest -> alert FIRING (evaluator)", out.stream().mapToLong(Sample::toFiring).toArray(), 1000);
-        report("FIRING -> webhook received (notifier, incl. 30 s group wait)",
+        report("minute end -> alert FIRING (settle time + evaluation)",
+                out.stream().mapToLong(Sample::minuteEndToFiring).toArray(), 1000);
+        report("evaluation finished (FIRING) -> webhook (notifier, 30 s group wait)",
                 out.stream().mapToLong(Sample::afterEvaluation).toArray(), 1000);
         report("ingest -> webhook received (end to end)", out.stream().mapToLong(Sample::endToEnd).toArray(), 1000);
     }
@@ -131,7 +146,7 @@ public final class AlertLatencyHarness {
         String monitor = call(base, key, "POST", "/v1/monitors", """
                 {"name":"latency bench %d","kind":"threshold","query":{"metric":"%s","agg":"max","window":"1m"},
                  "condition":{"op":"above","critical":90},
-                 "evaluation":{"every":"1m","delay":"1m","pendingFor":"0m","noData":"ok"},
+                 "evaluation":{"every":"1m","pendingFor":"0m","noData":"ok"},
                  "notify":{"channels":["%s"]}}""".formatted(i, metric, channel), 201).get("id").asText();
         String alertPath = "/v1/alerts/" + URLEncoder.encode(monitor + ":*", StandardCharsets.UTF_8);
         // Spread the samples over the minute: the wait for the next evaluation depends on where the point falls.

@@ -6,17 +6,16 @@ import dev.longwatch.core.alerting.evaluate.EvaluatorService;
 import dev.longwatch.core.telemetry.PlatformMetrics;
 
 import java.time.Clock;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The evaluator, invoked by EventBridge Scheduler every minute, once per shard. The schedule's input names the
- * shard, the number of shards and the scheduled time: {@code {"shard": 0, "shardCount": 4,
- * "time": "<aws.scheduler.scheduled-time>"}}. Evaluating the scheduled minute (not the clock's) makes a retried
- * invocation evaluate the same minute, which records nothing twice. Without input: shard 0 of 1, now.
- * The invocation fails when a tenant could not be evaluated, so the scheduler retries it.
+ * The evaluator invoked directly with one round ({@link EvaluatorRound}): {@code {"shard": 0, "shardCount": 4,
+ * "time": "<aws.scheduler.scheduled-time>"}}. On AWS the rounds arrive through SQS instead
+ * ({@link SqsEvaluatorHandler}, after the settle time); local-dev's ticker and admin endpoint call this one.
+ * Evaluating the named minute (not the clock's) makes a retried invocation evaluate the same minute, which records
+ * nothing twice. Without input: shard 0 of 1, now. The invocation fails when a tenant could not be evaluated, so
+ * whoever invoked it can retry.
  */
 public final class ScheduledEvaluatorHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     private final EvaluatorService evaluator;
@@ -35,21 +34,10 @@ public final class ScheduledEvaluatorHandler implements RequestHandler<Map<Strin
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-        Map<String, Object> in = event == null ? Map.of() : event;
-        int shard = integer(in, "shard", 0);
-        int shardCount = integer(in, "shardCount", 1);
-        long time = clock.millis();
-        Object t = in.get("time");
-        if (t != null) {
-            try {
-                time = OffsetDateTime.parse(t.toString()).toInstant().toEpochMilli();
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("the input's time must be RFC 3339, got \"" + t + "\"");
-            }
-        }
+        EvaluatorRound round = EvaluatorRound.of(event == null ? Map.of() : event, clock.millis());
         EvaluatorService.Report r;
         try {
-            r = evaluator.run(time, shard, shardCount);
+            r = evaluator.run(round.time(), round.shard(), round.shardCount());
         } finally {
             metrics.flush();
         }
@@ -58,18 +46,6 @@ public final class ScheduledEvaluatorHandler implements RequestHandler<Map<Strin
                     + " tenant(s); see the log. The scheduler retries this minute.");
         }
         return asMap(r);
-    }
-
-    private static int integer(Map<String, Object> in, String key, int dflt) {
-        Object v = in.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            return v instanceof Number n ? n.intValue() : Integer.parseInt(v.toString());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("the input's " + key + " must be a whole number, got \"" + v + "\"");
-        }
     }
 
     /** The report as JSON-ready values (also the answer of local-dev's admin endpoint). */

@@ -34,6 +34,22 @@ class ScheduledEvaluatorHandlerTest {
     }
 
     @Test
+    void theScheduledTimeUnderTheNameFunctionScheduleGivesItIsTheEvaluatedMinuteToo() {
+        f.create("acme", """
+                {"name": "CPU", "kind": "threshold", "query": {"metric": "cpu", "window": "1m"},
+                 "condition": {"op": "above", "critical": 90}}""");
+        f.gauge("acme", "cpu", Tags.of("host", "a"), 0, 95);
+        f.clock.set(Instant.ofEpochMilli(AlertingFixture.at(7)));
+        ScheduledEvaluatorHandler h = new ScheduledEvaluatorHandler(f.evaluator, f.clock, f.metrics);
+
+        Map<String, Object> report = h.handleRequest(Map.of("shard", 0, "shardCount", 1,
+                "scheduledTime", Instant.ofEpochMilli(AlertingFixture.at(1)).toString()), null);
+
+        assertEquals(AlertingFixture.at(1), report.get("minute"));
+        assertEquals(List.of("t=1 OK->FIRING"), f.seen());
+    }
+
+    @Test
     void aFailedTenantFailsTheInvocationSoTheSchedulerRetries() {
         f.create("acme", """
                 {"name": "CPU", "kind": "threshold", "query": {"metric": "cpu", "window": "1m"},

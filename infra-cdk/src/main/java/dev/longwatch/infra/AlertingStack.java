@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Monitors to notifications: the evaluator on its schedules, the notification queue and the notifier, the alert
+ * Monitors to notifications: the evaluator on its schedules and queue of rounds, the notification queue and the notifier, the alert
  * topic, the channel-secrets key, the charts bucket, the alerting and notification handlers on the tenant API, and
  * the console API (the same handlers for console users). Deployed after the data, ingest and console stacks, whose
  * tables, tenant API and user pool it uses.
@@ -58,7 +58,8 @@ public final class AlertingStack extends Stack {
                 props.tables(), props.functions(), c.rollupRetention(), consoleUrl, props.publicApiUrl(),
                 props.alerting().notifierMemoryMb(), c.production(), props.alerting().snsChannelTopicArns()));
         this.evaluator = new AlertEvaluator(this, "Evaluation", new AlertEvaluator.Props(props.tables(),
-                props.functions(), c.rollupRetention(), notifications.queue(), props.alerting().evaluatorShards()));
+                props.functions(), c.rollupRetention(), notifications.queue(), props.alerting().evaluatorShards(),
+                software.amazon.awscdk.Duration.seconds(props.alerting().evaluationSettleSeconds())));
         this.api = new AlertingApi(this, "Handlers", new AlertingApi.Props(props.tables(), props.functions(),
                 c.rollupRetention(), props.tenantApi().api(), notifications.queue(), notifications.secretsKey(),
                 consoleUrl, props.publicApiUrl()));
@@ -85,6 +86,9 @@ public final class AlertingStack extends Stack {
                 .description("The console's API (Cognito ID tokens); the console reads it from /config.json").build();
         CfnOutput.Builder.create(this, "NotifyDeadLetterQueueUrl").value(notifications.deadLetters().getQueueUrl())
                 .description("Transitions the notifier gave up on (see infra-cdk/README.md)").build();
+        CfnOutput.Builder.create(this, "EvaluatorRoundsDeadLetterQueueUrl")
+                .value(evaluator.rounds().deadLetters().getQueueUrl())
+                .description("Minutes of a shard that were not evaluated (see infra-cdk/README.md)").build();
         CfnOutput.Builder.create(this, "AlertTopicArn").value(notifications.alertTopic().getTopicArn())
                 .description("Every alert transition is published here: subscribe other systems").build();
         CfnOutput.Builder.create(this, "SlackRequestUrl").value(props.publicApiUrl() + "v1/chat/slack/commands")

@@ -36,8 +36,11 @@ public record LongwatchConfig(
         int archiveBatchingWindowSeconds) {
 
     public static final String DEFAULT_FUNCTIONS_JAR = "../functions/target/longwatch-functions.jar";
-    /** The rollup mapping's default batching window: Lambda's maximum, for the fewest DynamoDB writes. */
-    public static final int DEFAULT_ROLLUP_WINDOW_SECONDS = 60;
+    /**
+     * The rollup mapping's default batching window: short enough that a minute's rollups are written before the
+     * evaluator's settle time after that minute ({@code AlertingConfig.DEFAULT_SETTLE_SECONDS}, 25 s).
+     */
+    public static final int DEFAULT_ROLLUP_WINDOW_SECONDS = 10;
     private static final Pattern STAGE = Pattern.compile("[a-z][a-z0-9-]{0,19}");
     /** 100 years: DynamoDB TTL takes any epoch second, but a longer "retention" is a typo. */
     private static final int MAX_RETENTION_DAYS = 36_500;
@@ -112,10 +115,11 @@ public record LongwatchConfig(
     /** The defaults, as an operator gets them with no context at all. */
     public static LongwatchConfig defaults() {
         // Retention: the functions' own defaults (Retention.DEFAULTS), longer than CloudWatch keeps each.
-        // Batching: the rollup mapping gathers up to 60 s, so the evaluator (which reads minute rollups) sees a
-        // minute about a minute after it ends. 300 s (Lambda's maximum) costs a third less, since each batch costs
-        // about one DynamoDB write per series, but minutes then arrive up to ~5 minutes late and monitors need an
-        // evaluation delay to match (docs/cost.md#freshness). The archive mapping gathers 60 s: S3 bills per object.
+        // Batching: the rollup mapping gathers up to 10 s, so a minute's rollups are written within ~15 s of its
+        // end and the evaluator, 25 s after the minute (evaluationSettleSeconds), reads it complete. Longer windows
+        // cost less, since each batch costs about one DynamoDB write per series it touches, but minutes then arrive
+        // later and the settle time or monitors' evaluation.delay must match (docs/operations.md). The archive
+        // mapping gathers 60 s: S3 bills per object.
         return new LongwatchConfig("dev", 0, 24, Optional.empty(), DEFAULT_ROLLUP_WINDOW_SECONDS, 10_000, 10, 6, 30,
                 500, 1000, 10, 30, 1827, 3653, Optional.empty(), 15, DEFAULT_FUNCTIONS_JAR, 60);
     }

@@ -1,5 +1,6 @@
 package dev.longwatch.infra;
 
+import dev.longwatch.infra.construct.EvaluatorRounds;
 import dev.longwatch.infra.construct.LongwatchFunction;
 import dev.longwatch.infra.construct.NotificationPipeline;
 import org.junit.jupiter.api.Test;
@@ -39,20 +40,26 @@ class AlertingStackTest {
 
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> evaluatorSchedules(Installation i) {
-        String alias = id(i.stacks.alerting().evaluator().function().alias());
+        String queue = id(i.stacks.alerting().evaluator().rounds().queue());
         List<Map<String, Object>> out = new ArrayList<>();
         for (Map<String, Object> s : Cfn.resources(i.alerting(), "AWS::Scheduler::Schedule").values()) {
             Map<String, Object> p = Cfn.properties(s);
-            if (Cfn.json(((Map<String, Object>) p.get("Target")).get("Arn")).contains(alias)) {
+            if (Cfn.json(((Map<String, Object>) p.get("Target")).get("Arn")).contains(queue)) {
                 out.add(p);
             }
         }
         return out;
     }
 
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> roundsQueue(Installation i) {
+        return Cfn.properties(Cfn.resources(i.alerting(), "AWS::SQS::Queue")
+                .get(id(i.stacks.alerting().evaluator().rounds().queue())));
+    }
+
     @Test
     @SuppressWarnings("unchecked")
-    void theEvaluatorRunsEveryMinuteOncePerShard() throws Exception {
+    void everyMinuteOneRoundPerShardNamingItsScheduledMinuteGoesOnTheRoundsQueue() throws Exception {
         for (Installation i : List.of(Installation.defaults(), Installation.production())) {
             int shards = i.stacks.alertingConfig().evaluatorShards();
             List<Map<String, Object>> schedules = evaluatorSchedules(i);
@@ -60,14 +67,15 @@ class AlertingStackTest {
             Set<Integer> seen = new java.util.TreeSet<>();
             for (Map<String, Object> s : schedules) {
                 assertEquals("rate(1 minute)", s.get("ScheduleExpression"));
-                assertEquals(Map.of("Mode", "OFF"), s.get("FlexibleTimeWindow"));
+                assertEquals(Map.of("Mode", "OFF"), s.get("FlexibleTimeWindow"), "on the minute: settle counts from it");
                 Map<String, Object> target = (Map<String, Object>) s.get("Target");
                 Map<String, Object> input = new com.fasterxml.jackson.databind.ObjectMapper()
                         .readValue((String) target.get("Input"), Map.class);
                 assertEquals(shards, input.get("shardCount"));
+                assertEquals("<aws.scheduler.scheduled-time>", input.get("time"), "the minute, not the clock's");
                 seen.add((Integer) input.get("shard"));
                 assertTrue(Cfn.json(target.get("DeadLetterConfig")).contains(
-                        id(i.stacks.alerting().evaluator().schedule().deadLetters())));
+                        id(i.stacks.alerting().evaluator().rounds().deadLetters())));
             }
             Set<Integer> expected = new java.util.TreeSet<>();
             for (int s = 0; s < shards; s++) {
@@ -76,6 +84,70 @@ class AlertingStackTest {
             assertEquals(expected, seen, "each shard exactly once");
         }
         assertEquals(3, evaluatorSchedules(Installation.production()).size());
+    }
+
+    @Test
+    void aRoundIsDeliveredTheSettleTimeAfterItsMinute() {
+        assertEquals(25, AlertingConfig.defaults().evaluationSettleSeconds());
+        assertEquals(25, ((Number) roundsQueue(Installation.defaults()).get("DelaySeconds")).intValue());
+        assertEquals(40, ((Number) roundsQueue(Installation.production()).get("DelaySeconds")).intValue());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aFailedRoundIsDeliveredAgainAFewTimesThenKeptOnTheDeadLetterQueue() {
+        Installation i = Installation.defaults();
+        var e = i.stacks.alerting().evaluator();
+        Map<String, Object> mapping = Cfn.mappingTo(i.alerting(), id(e.function().alias()));
+        assertTrue(Cfn.json(mapping.get("EventSourceArn")).contains(id(e.rounds().queue())));
+        assertEquals(List.of("ReportBatchItemFailures"), mapping.get("FunctionResponseTypes"));
+        assertEquals(1, ((Number) mapping.get("BatchSize")).intValue(), "one round per run: shards run in parallel");
+
+        Map<String, Object> queue = roundsQueue(i);
+        Map<String, Object> redrive = (Map<String, Object>) queue.get("RedrivePolicy");
+        assertEquals(EvaluatorRounds.MAX_RECEIVES, ((Number) redrive.get("maxReceiveCount")).intValue());
+        assertTrue(EvaluatorRounds.MAX_RECEIVES > 1 && EvaluatorRounds.MAX_RECEIVES <= 5);
+        assertTrue(Cfn.json(redrive.get("deadLetterTargetArn")).contains(id(e.rounds().deadLetters())));
+        int timeout = ((Number) function(i, e.function()).get("Timeout")).intValue();
+        assertEquals(60, timeout, "a run belongs to its minute");
+        int visibility = ((Number) queue.get("VisibilityTimeout")).intValue();
+        assertTrue(visibility >= timeout && visibility <= 180,
+                "a round in progress is not handed to a second evaluator, a failed one is retried within minutes");
+        assertEquals("dev.longwatch.handler.SqsEvaluatorHandler", function(i, e.function()).get("Handler"));
+    }
+
+    @Test
+    void theRoundQueuesAreEncryptedAndRefuseRequestsWithoutTls() {
+        Installation i = Installation.defaults();
+        var r = i.stacks.alerting().evaluator().rounds();
+        for (Object q : List.of(r.queue(), r.deadLetters())) {
+            Map<String, Object> p = Cfn.properties(Cfn.resources(i.alerting(), "AWS::SQS::Queue").get(id(q)));
+            assertEquals(true, p.get("SqsManagedSseEnabled"));
+            boolean tlsOnly = Cfn.resources(i.alerting(), "AWS::SQS::QueuePolicy").values().stream().map(Cfn::json)
+                    .anyMatch(pol -> pol.contains(id(q)) && pol.contains("\"Effect\":\"Deny\"")
+                            && pol.contains("aws:SecureTransport"));
+            assertTrue(tlsOnly, id(q));
+        }
+    }
+
+    @Test
+    void theSchedulerMayOnlySendRoundsAndTheEvaluatorOnlyConsumeThem() {
+        Installation i = Installation.defaults();
+        var e = i.stacks.alerting().evaluator();
+        List<Cfn.Grant> scheduler = Cfn.grantsOf(i.alerting(), id(e.rounds().role()));
+        assertEquals(Set.of("sqs:SendMessage"), Cfn.actionsOn(scheduler, id(e.rounds().deadLetters())));
+        Set<String> send = Cfn.actionsOn(scheduler, id(e.rounds().queue()));
+        assertTrue(send.contains("sqs:SendMessage"), send.toString());
+        assertTrue(send.stream().noneMatch(a -> a.startsWith("sqs:Receive") || a.startsWith("sqs:Delete")
+                || a.equals("sqs:PurgeQueue")), send.toString());
+        assertTrue(Cfn.allActions(scheduler).stream().noneMatch(a -> a.startsWith("lambda:")),
+                Cfn.allActions(scheduler).toString());
+
+        List<Cfn.Grant> evaluator = grantsOf(i, e.function());
+        Set<String> consume = Cfn.actionsOn(evaluator, id(e.rounds().queue()));
+        assertTrue(consume.containsAll(Set.of("sqs:ReceiveMessage", "sqs:DeleteMessage")), consume.toString());
+        assertFalse(consume.contains("sqs:SendMessage"), "the evaluator cannot schedule rounds itself");
+        assertEquals(Set.of(), Cfn.actionsOn(evaluator, id(e.rounds().deadLetters())));
     }
 
     @Test
@@ -117,24 +189,11 @@ class AlertingStackTest {
     }
 
     @Test
-    void aFailedEvaluationIsNotRetriedBecauseTheNextMinuteEvaluatesAgain() {
-        Installation i = Installation.defaults();
-        String fn = id(i.stacks.alerting().evaluator().function().function());
-        boolean found = Cfn.resources(i.alerting(), "AWS::Lambda::EventInvokeConfig").values().stream()
-                .map(Cfn::properties)
-                .filter(c -> Cfn.json(c.get("FunctionName")).contains(fn))
-                .anyMatch(c -> ((Number) c.get("MaximumRetryAttempts")).intValue() == 0);
-        assertTrue(found);
-        assertEquals(60, ((Number) function(i, i.stacks.alerting().evaluator().function()).get("Timeout")).intValue(),
-                "a run belongs to its minute");
-    }
-
-    @Test
     @SuppressWarnings("unchecked")
     void theNotifierReportsPartialBatchFailuresAndGivesUpAfterBoundedRetries() {
         Installation i = Installation.defaults();
         var n = i.stacks.alerting().notifications();
-        Map<String, Object> mapping = Cfn.properties(Cfn.onlyResource(i.alerting(), "AWS::Lambda::EventSourceMapping"));
+        Map<String, Object> mapping = Cfn.mappingTo(i.alerting(), id(n.notifier().alias()));
         assertEquals(List.of("ReportBatchItemFailures"), mapping.get("FunctionResponseTypes"));
         assertTrue(Cfn.json(mapping.get("EventSourceArn")).contains(id(n.queue())));
         assertTrue(Cfn.json(mapping.get("FunctionName")).contains(id(n.notifier().alias())), "the live alias");
@@ -448,9 +507,15 @@ class AlertingStackTest {
             String uri = Cfn.json(Cfn.properties(integration).get("IntegrationUri"));
             assertTrue(aliases.stream().anyMatch(uri::contains), uri);
         }
+        // The evaluator's schedules feed its rounds queue, whose mapping invokes the alias (checked below).
+        String rounds = id(i.stacks.alerting().evaluator().rounds().queue());
         for (Map<String, Object> s : Cfn.resources(i.alerting(), "AWS::Scheduler::Schedule").values()) {
             String arn = Cfn.json(((Map<String, Object>) Cfn.properties(s).get("Target")).get("Arn"));
-            assertTrue(aliases.stream().anyMatch(arn::contains), arn);
+            assertTrue(aliases.stream().anyMatch(arn::contains) || arn.contains(rounds), arn);
+        }
+        for (Map<String, Object> m : Cfn.resources(i.alerting(), "AWS::Lambda::EventSourceMapping").values()) {
+            String fn = Cfn.json(Cfn.properties(m).get("FunctionName"));
+            assertTrue(aliases.stream().anyMatch(fn::contains), fn);
         }
         for (Map<String, Object> p : Cfn.resources(i.alerting(), "AWS::Lambda::Permission").values()) {
             String fn = Cfn.json(Cfn.properties(p).get("FunctionName"));

@@ -147,7 +147,7 @@ class ArchiveInfraTest {
     @Test
     void minuteQueriesReadTheMinutesTheRollupWindowStillHoldsFromTheArchive() {
         // A 300-s rollup window (production test context): the newest 420 s of minutes come from the archive;
-        // with the default 60-s window the rollups are fresh enough on their own.
+        // with the default 10-s window the rollups are fresh enough on their own.
         assertTrue(environment(Installation.production().ingest(),
                 Installation.production().stacks.ingest().api().query())
                 .contains("\"LONGWATCH_FRESH_FROM_ARCHIVE_SECONDS\":\"420\""));

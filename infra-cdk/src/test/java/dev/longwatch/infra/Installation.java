@@ -44,6 +44,7 @@ final class Installation {
             Map.entry("dayRetentionDays", "7305"),
             Map.entry("cloudWatchImportMinutes", "5"),
             Map.entry("evaluatorShards", "3"),
+            Map.entry("evaluationSettleSeconds", "40"),
             Map.entry("notifierMemoryMb", 2048),
             Map.entry("snsChannelTopicArns", "arn:aws:sns:*:123456789012:longwatch-*, arn:aws:sns:eu-west-1:123456789012:ops"),
             Map.entry("apiDomainName", "api.longwatch.example.com"),

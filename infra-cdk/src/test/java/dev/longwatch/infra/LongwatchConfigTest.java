@@ -27,7 +27,8 @@ class LongwatchConfigTest {
         assertEquals(LongwatchConfig.defaults(), c);
         assertEquals("dev", c.stage());
         assertTrue(c.onDemandStream());
-        assertEquals(60, c.batchingWindowSeconds());
+        assertEquals(10, c.batchingWindowSeconds(), "a minute's rollups are written before its evaluation");
+        assertTrue(c.batchingWindowSeconds() < AlertingConfig.DEFAULT_SETTLE_SECONDS);
         assertEquals(60, c.archiveBatchingWindowSeconds());
         assertEquals(Optional.empty(), c.alarmEmail());
         assertEquals(RetentionDays.ONE_MONTH, c.logRetention());
@@ -152,6 +153,26 @@ class LongwatchConfigTest {
         e = assertThrows(IllegalArgumentException.class, () -> AlertingConfig.fromContext(
                 App.Builder.create().context(Map.of("notifierMemoryMb", 128)).build().getNode()));
         assertTrue(e.getMessage().contains("'notifierMemoryMb'"), e.getMessage());
+    }
+
+    @Test
+    void theEvaluationSettleTimeDefaultsTo25SecondsAndStaysWithinFiveMinutes() {
+        assertEquals(25, AlertingConfig.defaults().evaluationSettleSeconds());
+        assertEquals(0, alerting(Map.of("evaluationSettleSeconds", "0")).evaluationSettleSeconds());
+        assertEquals(300, alerting(Map.of("evaluationSettleSeconds", 300)).evaluationSettleSeconds());
+        for (Object bad : List.of(-1, "301", 900)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> alerting(Map.of("evaluationSettleSeconds", bad)));
+            assertTrue(e.getMessage().contains("'evaluationSettleSeconds' is '" + bad + "'")
+                    && e.getMessage().contains("between 0 and 300"), e.getMessage());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> alerting(Map.of("evaluationSettleSeconds", "25s")));
+        assertTrue(e.getMessage().contains("whole number"), e.getMessage());
+    }
+
+    private static AlertingConfig alerting(Map<String, Object> context) {
+        return AlertingConfig.fromContext(App.Builder.create().context(context).build().getNode());
     }
 
     @Test

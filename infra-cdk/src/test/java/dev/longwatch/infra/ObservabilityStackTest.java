@@ -199,7 +199,7 @@ class ObservabilityStackTest {
         Installation i = Installation.defaults();
         var alerting = i.stacks.alerting();
         for (Object queue : List.of(alerting.notifications().deadLetters(),
-                alerting.evaluator().schedule().deadLetters(), alerting.notifications().flushSchedule().deadLetters())) {
+                alerting.evaluator().rounds().deadLetters(), alerting.notifications().flushSchedule().deadLetters())) {
             List<Map<String, Object>> a = alarmsOn(i, "ApproximateNumberOfMessagesVisible", queue);
             assertEquals(1, a.size(), Installation.logicalId((software.constructs.IConstruct) queue));
             assertEquals(1, ((Number) a.get(0).get("Threshold")).intValue(), "a single message is a lost notification or tick");

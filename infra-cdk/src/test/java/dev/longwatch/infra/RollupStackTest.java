@@ -42,11 +42,11 @@ class RollupStackTest {
     }
 
     @Test
-    void batchesGatherForAMinuteByDefaultAndAsConfigured() {
-        // A minute keeps the minute rollups fresh for the evaluator; 300 s (Lambda's maximum) is the cheaper
-        // option (docs/cost.md), for installs that accept alerts several minutes later.
+    void batchesGatherForTenSecondsByDefaultAndAsConfigured() {
+        // 10 s has a minute's rollups written before the evaluator reads it, 25 s after the minute; 300 s (Lambda's
+        // maximum) is the cheaper option (docs/cost.md), for installs that accept alerts several minutes later.
         Map<String, Object> d = mapping(Installation.defaults());
-        assertEquals(60, ((Number) d.get("MaximumBatchingWindowInSeconds")).intValue());
+        assertEquals(10, ((Number) d.get("MaximumBatchingWindowInSeconds")).intValue());
         assertEquals(10_000, ((Number) d.get("BatchSize")).intValue());
         Map<String, Object> p = mapping(Installation.production());
         assertEquals(300, ((Number) p.get("MaximumBatchingWindowInSeconds")).intValue());

@@ -3,17 +3,38 @@ package dev.longwatch.local;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** How local-dev runs: {@code local-dev/run [--port 8080] [--data-dir DIR] [--shards 4] [--host 127.0.0.1]}. */
+/**
+ * How local-dev runs: {@code local-dev/run [--port 8080] [--data-dir DIR] [--shards 4] [--host 127.0.0.1]
+ * [--evaluation-settle 5]}.
+ *
+ * @param evaluationSettle how long after a minute ends the evaluator ticker evaluates it (AWS:
+ *                         {@code evaluationSettleSeconds}); local-dev's rollup consumer polls every second, so a
+ *                         few seconds suffice
+ */
 public record LocalOptions(String host, int port, Path dataDir, int shards, Duration pollInterval,
-                           String devApiKey) {
+                           String devApiKey, Duration evaluationSettle) {
 
     public static final int DEFAULT_PORT = 8080;
+    public static final Duration DEFAULT_EVALUATION_SETTLE = Duration.ofSeconds(5);
+
+    public LocalOptions {
+        if (evaluationSettle == null || evaluationSettle.isNegative()
+                || evaluationSettle.compareTo(Duration.ofMinutes(5)) > 0) {
+            throw new IllegalArgumentException("--evaluation-settle must be 0..300 seconds, got " + evaluationSettle);
+        }
+    }
+
+    /** With the default settle time. */
+    public LocalOptions(String host, int port, Path dataDir, int shards, Duration pollInterval, String devApiKey) {
+        this(host, port, dataDir, shards, pollInterval, devApiKey, DEFAULT_EVALUATION_SETTLE);
+    }
 
     public static LocalOptions parse(String[] args, String devApiKeyFromEnv) {
         String host = "127.0.0.1";
         int port = DEFAULT_PORT;
         Path dataDir = Path.of("local-dev", "data");
         int shards = 4;
+        Duration settle = DEFAULT_EVALUATION_SETTLE;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -21,6 +42,7 @@ public record LocalOptions(String host, int port, Path dataDir, int shards, Dura
                 case "--data-dir" -> dataDir = Path.of(value(args, ++i, a));
                 case "--shards" -> shards = Integer.parseInt(value(args, ++i, a));
                 case "--host" -> host = value(args, ++i, a);
+                case "--evaluation-settle" -> settle = seconds(value(args, ++i, a), a);
                 case "--create-tenant" -> i++; // handled by LocalMain
                 case "-h", "--help" -> throw new IllegalArgumentException("");
                 default -> throw new IllegalArgumentException("unknown option " + a);
@@ -30,7 +52,19 @@ public record LocalOptions(String host, int port, Path dataDir, int shards, Dura
             throw new IllegalArgumentException("--shards must be 1..64");
         }
         return new LocalOptions(host, port, dataDir, shards, Duration.ofSeconds(1),
-                devApiKeyFromEnv == null || devApiKeyFromEnv.isBlank() ? null : devApiKeyFromEnv);
+                devApiKeyFromEnv == null || devApiKeyFromEnv.isBlank() ? null : devApiKeyFromEnv, settle);
+    }
+
+    private static Duration seconds(String v, String option) {
+        try {
+            int s = Integer.parseInt(v.trim());
+            if (s >= 0 && s <= 300) {
+                return Duration.ofSeconds(s);
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new IllegalArgumentException(option + " must be a whole number of seconds, 0..300, got \"" + v + "\"");
     }
 
     private static String value(String[] args, int i, String option) {
@@ -43,8 +77,9 @@ public record LocalOptions(String host, int port, Path dataDir, int shards, Dura
     public static String usage() {
         return """
                 usage: local-dev/run [--port 8080] [--data-dir local-dev/data] [--shards 4] [--host 127.0.0.1]
-                                     [--create-tenant NAME]
+                                     [--evaluation-settle 5] [--create-tenant NAME]
                   Runs all of Longwatch in one process on embedded backends.
+                  --evaluation-settle S  seconds after each minute before it is evaluated (0..300, default 5)
                   --create-tenant NAME  creates a tenant and an API key, prints the key and exits
                   LONGWATCH_DEV_API_KEY  if set, is the API key of tenant "dev"
                 """;

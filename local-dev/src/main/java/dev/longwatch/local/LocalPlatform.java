@@ -155,7 +155,7 @@ public final class LocalPlatform implements AutoCloseable {
                 new BacktestService(index, rollups, events, 8), audit, clock, metrics);
         this.evaluatorHandler = new ScheduledEvaluatorHandler(new EvaluatorService(monitorStore, alertStates, index,
                 rollups, events, transitions, metrics, 8), clock, metrics);
-        this.evaluatorTicker = startEvaluatorTicker(options.pollInterval());
+        this.evaluatorTicker = startEvaluatorTicker(options.pollInterval(), options.evaluationSettle());
         this.devApiKey = ensureDevKey(data);
         s3.ensureBucket(LocalNotifications.CHARTS_BUCKET);
         this.notifications = new LocalNotifications(ddb, tables, data, apiKeys, events, metrics, clock,
@@ -254,11 +254,13 @@ public final class LocalPlatform implements AutoCloseable {
     }
 
     /**
-     * Runs the evaluator every minute like EventBridge Scheduler does (or at the poll interval when that is
-     * longer: tests drive it by hand), evaluating each minute since the last run once.
+     * Runs the evaluator every minute at the minute plus the settle time, like the rounds queue delivers on AWS (or at
+     * the poll interval when that is longer: tests drive it by hand), evaluating each minute since the last run
+     * once.
      */
-    private ScheduledExecutorService startEvaluatorTicker(Duration pollInterval) {
+    private ScheduledExecutorService startEvaluatorTicker(Duration pollInterval, Duration settle) {
         long every = Math.max(Duration.ofMinutes(1).toMillis(), pollInterval.toMillis());
+        long settleMillis = settle.toMillis();
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "evaluator-ticker");
             t.setDaemon(true);
@@ -266,7 +268,9 @@ public final class LocalPlatform implements AutoCloseable {
         });
         ticker.scheduleAtFixedRate(() -> {
             try {
-                long now = Math.floorDiv(clock.millis(), EvaluatorService.MINUTE) * EvaluatorService.MINUTE;
+                // The latest minute whose settle time has passed.
+                long now = Math.floorDiv(clock.millis() - settleMillis, EvaluatorService.MINUTE)
+                        * EvaluatorService.MINUTE;
                 long from = Math.max(lastEvaluatedMinute + EvaluatorService.MINUTE,
                         now - (CATCH_UP - 1) * EvaluatorService.MINUTE);
                 for (long m = from; m <= now; m += EvaluatorService.MINUTE) {
@@ -275,17 +279,18 @@ public final class LocalPlatform implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.error("scheduled evaluator run failed; the next run retries", e);
             }
-        }, firstEvaluatorRun(clock.millis(), every), every, TimeUnit.MILLISECONDS);
+        }, firstEvaluatorRun(clock.millis(), every, settleMillis), every, TimeUnit.MILLISECONDS);
         return ticker;
     }
 
     /**
-     * The wait before the ticker's first run: to the next whole minute plus a second, as EventBridge Scheduler
-     * fires on the minute, so a point waits for the evaluation delay and not also for whenever local-dev started.
+     * The wait before the ticker's first run: to the next minute boundary plus the settle time (the minute just
+     * ended is then evaluated), as the rounds queue delivers on AWS, so a point waits for its minute to end and
+     * settle, not also for whenever local-dev started.
      */
-    static long firstEvaluatorRun(long nowMillis, long every) {
+    static long firstEvaluatorRun(long nowMillis, long every, long settleMillis) {
         long minute = Duration.ofMinutes(1).toMillis();
-        return every == minute ? minute - Math.floorMod(nowMillis, minute) + 1_000 : every;
+        return every == minute ? Math.floorMod(settleMillis - nowMillis, minute) : every;
     }
 
     /** Evaluates the monitors for the minute containing {@code time} (the handler EventBridge invokes on AWS). */

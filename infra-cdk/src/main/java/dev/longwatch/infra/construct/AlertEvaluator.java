@@ -4,37 +4,39 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.sqs.IQueue;
 import software.constructs.Construct;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * The evaluator: every minute, EventBridge Scheduler invokes {@code ScheduledEvaluatorHandler} once per shard with
- * {@code {"shard": i, "shardCount": N}}; each run evaluates its share of the monitors against the rollups, series and
- * events (through the query path) and sends the alert transitions onto the notification queue.
+ * The evaluator: every minute, EventBridge Scheduler puts one round per shard on the queue of evaluator rounds
+ * ({@link EvaluatorRounds}), which delivers it the settle time later to {@code SqsEvaluatorHandler}; each round
+ * evaluates its share of the monitors for its minute against the rollups, series and events (through the query
+ * path) and sends the alert transitions onto the notification queue.
  *
  * <p>Runs are bounded by a one-minute timeout, so the next minute's run never overlaps more than one other; alert
- * state is written with conditional writes, so a tick delivered twice changes nothing twice. A failed run is not
- * retried by Lambda: the next minute evaluates again.
+ * state is written with conditional writes, so a round delivered twice changes nothing twice. A failed round is
+ * delivered again (a few times, then it goes to the rounds' dead-letter queue).
  */
 public final class AlertEvaluator extends Construct {
-    static final String HANDLER = "dev.longwatch.handler.ScheduledEvaluatorHandler";
+    static final String HANDLER = "dev.longwatch.handler.SqsEvaluatorHandler";
     /** How often each shard runs: the dead-man's switch expects this many invocations per shard and period. */
     public static final Duration EVERY = Duration.minutes(1);
 
     /**
      * @param notifyQueue where transitions go ({@code LONGWATCH_NOTIFY_QUEUE_URL}); the evaluator may only send
      * @param shards      evaluator invocations per minute
+     * @param settle      how long after its minute a round is evaluated (the rounds queue's delivery delay)
      */
     public record Props(TableSet tables, FunctionSettings functions, RollupRetention retention, IQueue notifyQueue,
-                        int shards) {
+                        int shards, Duration settle) {
         public Props {
             Objects.requireNonNull(tables, "tables");
             Objects.requireNonNull(functions, "functions");
             Objects.requireNonNull(retention, "retention");
             Objects.requireNonNull(notifyQueue, "notifyQueue");
+            Objects.requireNonNull(settle, "settle");
             if (shards < 1) {
                 throw new IllegalArgumentException("at least one evaluator shard, got " + shards);
             }
@@ -42,7 +44,7 @@ public final class AlertEvaluator extends Construct {
     }
 
     private final LongwatchFunction function;
-    private final FunctionSchedule schedule;
+    private final EvaluatorRounds rounds;
     private final int shards;
 
     public AlertEvaluator(Construct scope, String id, Props props) {
@@ -55,7 +57,7 @@ public final class AlertEvaluator extends Construct {
         env.putAll(props.retention().environment());
         env.put("LONGWATCH_NOTIFY_QUEUE_URL", props.notifyQueue().getQueueUrl());
         // 1.5 GB: a run queries every monitor of its shard (DDSketch merges for percentiles), and more memory buys
-        // the CPU. 60 s: a run belongs to its minute; the next tick starts the next one.
+        // the CPU. 60 s: a run belongs to its minute; the next round starts the next one.
         this.function = new LongwatchFunction(this, "Evaluator", new LongwatchFunction.Props(HANDLER,
                 "Longwatch evaluator: monitors of one shard against the latest data, every minute", 1536,
                 Duration.seconds(60), env, props.functions()));
@@ -71,20 +73,17 @@ public final class AlertEvaluator extends Construct {
         // Transitions to the notifier: send only; it can neither read nor purge the queue.
         props.notifyQueue().grantSendMessages(function.alias());
 
-        List<Map<String, Object>> inputs = new ArrayList<>();
-        for (int i = 0; i < shards; i++) {
-            inputs.add(Map.of("shard", i, "shardCount", shards));
-        }
-        this.schedule = new FunctionSchedule(this, "EveryMinute", new FunctionSchedule.Props(function, EVERY,
-                "the Longwatch evaluator", inputs));
+        this.rounds = new EvaluatorRounds(this, "Rounds", new EvaluatorRounds.Props(function, shards, EVERY,
+                props.settle()));
     }
 
     public LongwatchFunction function() {
         return function;
     }
 
-    public FunctionSchedule schedule() {
-        return schedule;
+    /** The rounds' schedules, queue and dead-letter queue. */
+    public EvaluatorRounds rounds() {
+        return rounds;
     }
 
     public int shards() {

@@ -23,7 +23,8 @@ import java.util.Objects;
 /**
  * The alarms and dashboard rows of the alerting path (in addition to the errors and throttles every function gets
  * in {@link PlatformAlarms}): a dead-man's switch for the evaluator, which must run every minute per shard; the
- * dead-letter queues (transitions the notifier gave up on, ticks the scheduler could not deliver); and
+ * dead-letter queues (transitions the notifier gave up on, evaluator rounds that failed or were not delivered, flush
+ * ticks the scheduler could not deliver); and
  * notifications waiting too long on the queue.
  */
 public final class AlertingAlarms extends Construct {
@@ -76,10 +77,12 @@ public final class AlertingAlarms extends Construct {
                         + " them to its dead-letter queue: those notifications were not (all) delivered. The"
                         + " Notifier log says why (channel refused, secret unreadable); fix it, then redrive the"
                         + " dead-letter queue to the notification queue (infra-cdk/README.md)."));
-        alerts.route(queueAlarm("EvaluatorScheduleFailed", evaluator.schedule().deadLetters(),
-                "EventBridge Scheduler could not invoke the evaluator (retries exhausted): each message on its"
-                        + " dead-letter queue is a minute of a shard that was not evaluated, and says why. Fix the"
-                        + " cause, then purge the queue; the next minute evaluates again."));
+        alerts.route(queueAlarm("EvaluatorScheduleFailed", evaluator.rounds().deadLetters(),
+                "A minute of a shard was not evaluated: the evaluator failed its round " + EvaluatorRounds.MAX_RECEIVES
+                        + " times, or EventBridge Scheduler could not put the round on its queue (retries"
+                        + " exhausted). Each message on the rounds' dead-letter queue is such a minute; the Evaluator"
+                        + " log (or the message's error attributes) says why. Fix the cause, then purge the queue;"
+                        + " the next minute evaluates again (infra-cdk/README.md)."));
         alerts.route(queueAlarm("NotifierFlushScheduleFailed", props.notifications().flushSchedule().deadLetters(),
                 "EventBridge Scheduler could not invoke the notifier's group flush: grouped notifications and"
                         + " repeats wait until a later run. Each message says why; fix the cause, then purge the"
@@ -136,12 +139,14 @@ public final class AlertingAlarms extends Construct {
                         eval.metricDuration(MetricOptions.builder().statistic("Maximum").period(GRAPH_PERIOD)
                                 .build()))),
                 graph("Evaluator schedule", List.of(
-                        evaluator.schedule().group().metricAttempts(sum).with(
-                                MetricOptions.builder().label("invocation attempts").build()),
-                        evaluator.schedule().group().metricTargetErrors(sum).with(
+                        evaluator.rounds().group().metricAttempts(sum).with(
+                                MetricOptions.builder().label("rounds scheduled").build()),
+                        evaluator.rounds().group().metricTargetErrors(sum).with(
                                 MetricOptions.builder().label("target errors").build()),
-                        evaluator.schedule().deadLetters().metricApproximateNumberOfMessagesVisible(max).with(
-                                MetricOptions.builder().label("ticks lost (dead-letter queue)").build()))),
+                        evaluator.rounds().queue().metricApproximateAgeOfOldestMessage(max).with(
+                                MetricOptions.builder().label("oldest round (s)").build()),
+                        evaluator.rounds().deadLetters().metricApproximateNumberOfMessagesVisible(max).with(
+                                MetricOptions.builder().label("minutes lost (dead-letter queue)").build()))),
                 graph("Evaluator's own metrics", List.of(own(eval.getFunctionName()))));
         var notifier = n.notifier().function();
         var flush = n.flush().function();
