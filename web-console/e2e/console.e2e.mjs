@@ -345,6 +345,38 @@ async function main() {
       assert.equal((await silences())[0].state, 'expired');
     });
 
+    await check('a maintenance window and an inhibition rule are created and deleted beside the silences', async () => {
+      await page.goto(`${BASE}/#/silences`);
+      const windows = page.getByRole('region', { name: 'Maintenance windows' });
+      await windows.getByText('No maintenance windows.').waitFor();
+      await windows.getByLabel('Name').fill(`e2e window ${RUN}`);
+      await windows.getByLabel('Time zone').fill('Europe/Berlin');
+      await windows.getByLabel('SAT').check();
+      await windows.getByLabel('Which alerts').fill('team=payments');
+      await windows.getByRole('button', { name: 'Create window' }).click();
+      await windows.getByRole('status').filter({ hasText: 'Created maintenance window' }).waitFor();
+      const [w] = (await api('GET', '/v1/maintenance-windows')).maintenanceWindows;
+      assert.deepEqual([w.name, w.timezone, w.days, w.matchers], [`e2e window ${RUN}`, 'Europe/Berlin', ['SAT', 'SUN'], ['team=payments']]);
+
+      const rules = page.getByRole('region', { name: 'Inhibition rules' });
+      await rules.getByTestId('built-in-rule').waitFor();
+      await rules.getByLabel('Equal labels').fill('host');
+      await rules.getByRole('button', { name: 'Create rule' }).click();
+      await rules.getByRole('status').filter({ hasText: 'Created the inhibition rule' }).waitFor();
+      const listed = await api('GET', '/v1/inhibitions');
+      assert.equal(listed.builtInRuleActive, false);
+      assert.deepEqual([listed.inhibitions[0].sourceMatchers, listed.inhibitions[0].targetMatchers, listed.inhibitions[0].equal],
+        [['severity=critical'], ['severity=warning'], ['host']]);
+      await page.screenshot({ path: join(SHOTS, 'muting.png'), fullPage: true });
+
+      await rules.locator(`tr[data-id="${listed.inhibitions[0].id}"]`).getByRole('button', { name: /^Delete/ }).click();
+      await rules.getByTestId('built-in-rule').waitFor();
+      await windows.locator(`tr[data-id="${w.id}"]`).getByRole('button', { name: /^Delete/ }).click();
+      await windows.getByText('No maintenance windows.').waitFor();
+      assert.equal((await api('GET', '/v1/inhibitions')).inhibitions.length, 0);
+      assert.equal((await api('GET', '/v1/maintenance-windows')).maintenanceWindows.length, 0);
+    });
+
     await check('a webhook channel is created with a write-only URL and its test message arrives', async () => {
       const received = [];
       const receiver = createServer((req, res) => {

@@ -1,8 +1,9 @@
-// Silences (#/silences) and channels (#/channels): the notification service's API (tag notifications).
+// Silences with maintenance windows and inhibition rules (#/silences), and channels (#/channels): the notification service's API (tag notifications).
 import { h, clear, field, formatTime, select } from '../ui/dom';
 import { errorBox, isNotAvailable, notAvailableBox } from '../ui/errors';
 import type { Channel, ChannelInput, ChannelType, Notification, Silence, SilenceInput } from '../api/notify';
 import type { Page, PageContext } from './page';
+import { inhibitionsSection, windowsSection } from './muting';
 
 // --- silences
 
@@ -89,7 +90,9 @@ export function silencesPage(ctx: PageContext): Page {
   }
 
   void load();
-  return { el: h('section', {}, h('h1', { tabindex: '-1' }, 'Silences'), messages, formEl, list) };
+  // The other muters live here too: maintenance windows and inhibition rules (muting.ts).
+  return { el: h('section', {}, h('h1', { tabindex: '-1' }, 'Silences, maintenance windows and inhibition'), messages, formEl,
+    list, windowsSection(ctx), inhibitionsSection(ctx)) };
 }
 
 // --- channels
