@@ -328,10 +328,12 @@ async function main() {
     await check('a silence is created with matchers and a duration, listed active, then expired', async () => {
       await page.goto(`${BASE}/#/silences`);
       await page.getByRole('heading', { name: 'Silences' }).waitFor();
-      await page.getByLabel('Matchers').fill(`monitor=${monitorId}\nservice=checkout`);
-      await page.getByLabel('Duration').fill('1h');
-      await page.getByLabel('Comment').fill(`e2e ${RUN}`);
-      await page.getByRole('button', { name: 'Create silence' }).click();
+      // The page also holds the maintenance window and inhibition rule forms, with Matchers and Comment of their own.
+      const form = page.getByRole('form', { name: 'New silence' });
+      await form.getByLabel('Matchers').fill(`monitor=${monitorId}\nservice=checkout`);
+      await form.getByLabel('Duration').fill('1h');
+      await form.getByLabel('Comment').fill(`e2e ${RUN}`);
+      await form.getByRole('button', { name: 'Create silence' }).click();
       const silences = () => api('GET', '/v1/silences').then((b) => b.silences.filter((x) => x.comment === `e2e ${RUN}`));
       await page.getByRole('status').filter({ hasText: 'Silenced' }).waitFor();
       const [created] = await silences();
@@ -352,7 +354,7 @@ async function main() {
       await windows.getByLabel('Name').fill(`e2e window ${RUN}`);
       await windows.getByLabel('Time zone').fill('Europe/Berlin');
       await windows.getByLabel('SAT').check();
-      await windows.getByLabel('Which alerts').fill('team=payments');
+      await windows.getByLabel('Matchers').fill('team=payments');
       await windows.getByRole('button', { name: 'Create window' }).click();
       await windows.getByRole('status').filter({ hasText: 'Created maintenance window' }).waitFor();
       const [w] = (await api('GET', '/v1/maintenance-windows')).maintenanceWindows;

@@ -69,7 +69,7 @@ export function windowsSection(ctx: PageContext): HTMLElement {
   h('div', { class: 'row' }, field('Name', name), field('Time zone', text('timezone'), 'IANA, e.g. Europe/Berlin')),
   days,
   h('div', { class: 'row' }, field('Start', text('start'), 'HH:MM, local'), field('End', text('end'), 'an end before the start runs past midnight')),
-  field('Which alerts', matchers, 'Matchers, one per line, all must hold; none mutes every alert'),
+  field('Matchers', matchers, 'One per line, all must hold; none mutes every alert'),
   h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Create window')));
 
   async function create(): Promise<void> {
@@ -170,7 +170,7 @@ export function inhibitionsSection(ctx: PageContext): HTMLElement {
     field('While an alert matching these fires', area('sourceMatchers'), 'Source matchers, one per line'),
     field('mute the alerts matching these', area('targetMatchers'), 'Target matchers, one per line')),
   h('div', { class: 'row' }, field('Equal labels', equal, 'e.g. host, service: the same values on both alerts'),
-    field('Note', comment, 'Why the rule exists')),
+    field('Comment', comment, 'Why the rule exists')),
   h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Create rule')));
 
   async function create(): Promise<void> {

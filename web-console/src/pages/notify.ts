@@ -49,7 +49,7 @@ export function silencesPage(ctx: PageContext): Page {
   const matchers = input('matchers', { rows: 3, required: true });
   (matchers as HTMLTextAreaElement).value = form.matchers;
   const who = h('input', { name: 'actor', value: ctx.session.actor, onchange: (e: Event) => { ctx.session.actor = (e.target as HTMLInputElement).value; } });
-  const formEl = h('form', { class: 'panel editor', novalidate: true, onsubmit: (e: Event) => { e.preventDefault(); void create(); } },
+  const formEl = h('form', { class: 'panel editor', novalidate: true, 'aria-label': 'New silence', onsubmit: (e: Event) => { e.preventDefault(); void create(); } },
     h('h2', {}, 'New silence'),
     field('Matchers', matchers, 'One per line, all must hold: service=checkout, severity=~warning|info, env!=dev'),
     h('div', { class: 'row' }, field('Duration', input('duration'), '30m, 2h, 1d'), field('Created by', who)),
