@@ -81,15 +81,6 @@ public record InhibitionRule(String id, List<String> sourceMatchers, List<String
         public boolean isTarget(Map<String, String> labels) {
             return LabelMatcher.all(target, labels);
         }
-
-        public boolean equalLabels(Map<String, String> a, Map<String, String> b) {
-            for (String l : rule.equal()) {
-                if (!a.getOrDefault(l, "").equals(b.getOrDefault(l, ""))) {
-                    return false;
-                }
-            }
-            return true;
-        }
     }
 
     public ObjectNode toJson() {

@@ -5,6 +5,7 @@ import dev.longwatch.model.alerting.AlertTransition;
 import dev.longwatch.model.alerting.Severity;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,8 @@ import java.util.Optional;
  * <p>What fires is what the notifier's groups hold, so nothing needs to tell an inhibited alert when its source
  * resolves: its mute lasts {@link #RECHECK_MILLIS} at a time, its group is looked at again then (the notifier's
  * tick), and once no source fires any more it is told, like an alert whose silence ended.
+ *
+ * <p>One per tenant and notifier run, used by one thread (it indexes each rule's sources on first use).
  */
 public final class Inhibitor {
     /** How long one inhibition verdict holds before the alert's group is looked at again. */
@@ -29,6 +32,7 @@ public final class Inhibitor {
 
     private final List<InhibitionRule.Compiled> rules;
     private final List<AlertTransition> firing;
+    private final List<Map<List<String>, List<AlertTransition>>> sourcesByEqual;
 
     private Inhibitor(List<InhibitionRule> rules, List<AlertTransition> activeAlerts) {
         this.rules = rules.stream().map(InhibitionRule::compile).toList();
@@ -39,6 +43,7 @@ public final class Inhibitor {
             }
         }
         this.firing = new ArrayList<>(byId.values());
+        this.sourcesByEqual = new ArrayList<>(java.util.Collections.nCopies(this.rules.size(), null));
     }
 
     /**
@@ -55,15 +60,14 @@ public final class Inhibitor {
 
     private Optional<Muter.Mute> byRules(AlertTransition target, long at) {
         Map<String, String> t = target.labels();
-        for (InhibitionRule.Compiled r : rules) {
+        for (int i = 0; i < rules.size(); i++) {
+            InhibitionRule.Compiled r = rules.get(i);
             if (!r.isTarget(t)) {
                 continue;
             }
             boolean targetIsSourceToo = r.isSource(t);
-            for (AlertTransition src : firing) {
-                Map<String, String> s = src.labels();
-                if (src.alertId().equals(target.alertId()) || !r.isSource(s) || !r.equalLabels(s, t)
-                        || (targetIsSourceToo && r.isTarget(s))) {
+            for (AlertTransition src : sources(i).getOrDefault(equalValues(r, t), List.of())) {
+                if (src.alertId().equals(target.alertId()) || (targetIsSourceToo && r.isTarget(src.labels()))) {
                     continue;
                 }
                 return Optional.of(new Muter.Mute("inhibition", src.alertId(), "inhibited by alert " + src.alertId()
@@ -71,6 +75,34 @@ public final class Inhibitor {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The firing alerts matching rule {@code i}'s source matchers, by their values of its equal labels: built once per
+     * rule and run, so a check costs a lookup per rule instead of a pass over every firing alert.
+     */
+    private Map<List<String>, List<AlertTransition>> sources(int i) {
+        Map<List<String>, List<AlertTransition>> m = sourcesByEqual.get(i);
+        if (m == null) {
+            InhibitionRule.Compiled r = rules.get(i);
+            m = new HashMap<>();
+            for (AlertTransition src : firing) {
+                if (r.isSource(src.labels())) {
+                    m.computeIfAbsent(equalValues(r, src.labels()), k -> new ArrayList<>()).add(src);
+                }
+            }
+            sourcesByEqual.set(i, m);
+        }
+        return m;
+    }
+
+    /** The alert's values of the rule's equal labels ("" for a missing one, as Alertmanager compares them). */
+    private static List<String> equalValues(InhibitionRule.Compiled r, Map<String, String> labels) {
+        List<String> values = new ArrayList<>(r.rule().equal().size());
+        for (String l : r.rule().equal()) {
+            values.add(labels.getOrDefault(l, ""));
+        }
+        return values;
     }
 
     private Optional<Muter.Mute> builtIn(AlertTransition target, long at) {
