@@ -328,10 +328,12 @@ async function main() {
     await check('a silence is created with matchers and a duration, listed active, then expired', async () => {
       await page.goto(`${BASE}/#/silences`);
       await page.getByRole('heading', { name: 'Silences' }).waitFor();
-      await page.getByLabel('Matchers').fill(`monitor=${monitorId}\nservice=checkout`);
-      await page.getByLabel('Duration').fill('1h');
-      await page.getByLabel('Comment').fill(`e2e ${RUN}`);
-      await page.getByRole('button', { name: 'Create silence' }).click();
+      // The page also holds the maintenance window and inhibition rule forms, with Matchers and Comment of their own.
+      const form = page.getByRole('form', { name: 'New silence' });
+      await form.getByLabel('Matchers').fill(`monitor=${monitorId}\nservice=checkout`);
+      await form.getByLabel('Duration').fill('1h');
+      await form.getByLabel('Comment').fill(`e2e ${RUN}`);
+      await form.getByRole('button', { name: 'Create silence' }).click();
       const silences = () => api('GET', '/v1/silences').then((b) => b.silences.filter((x) => x.comment === `e2e ${RUN}`));
       await page.getByRole('status').filter({ hasText: 'Silenced' }).waitFor();
       const [created] = await silences();
@@ -343,6 +345,38 @@ async function main() {
       await row.getByRole('button', { name: /^Expire/ }).click();
       await page.waitForFunction((id) => document.querySelector(`tr[data-id="${id}"]`)?.dataset.state === 'expired', created.id);
       assert.equal((await silences())[0].state, 'expired');
+    });
+
+    await check('a maintenance window and an inhibition rule are created and deleted beside the silences', async () => {
+      await page.goto(`${BASE}/#/silences`);
+      const windows = page.getByRole('region', { name: 'Maintenance windows' });
+      await windows.getByText('No maintenance windows.').waitFor();
+      await windows.getByLabel('Name').fill(`e2e window ${RUN}`);
+      await windows.getByLabel('Time zone').fill('Europe/Berlin');
+      await windows.getByLabel('SAT').check();
+      await windows.getByLabel('Matchers').fill('team=payments');
+      await windows.getByRole('button', { name: 'Create window' }).click();
+      await windows.getByRole('status').filter({ hasText: 'Created maintenance window' }).waitFor();
+      const [w] = (await api('GET', '/v1/maintenance-windows')).maintenanceWindows;
+      assert.deepEqual([w.name, w.timezone, w.days, w.matchers], [`e2e window ${RUN}`, 'Europe/Berlin', ['SAT', 'SUN'], ['team=payments']]);
+
+      const rules = page.getByRole('region', { name: 'Inhibition rules' });
+      await rules.getByTestId('built-in-rule').waitFor();
+      await rules.getByLabel('Equal labels').fill('host');
+      await rules.getByRole('button', { name: 'Create rule' }).click();
+      await rules.getByRole('status').filter({ hasText: 'Created the inhibition rule' }).waitFor();
+      const listed = await api('GET', '/v1/inhibitions');
+      assert.equal(listed.builtInRuleActive, false);
+      assert.deepEqual([listed.inhibitions[0].sourceMatchers, listed.inhibitions[0].targetMatchers, listed.inhibitions[0].equal],
+        [['severity=critical'], ['severity=warning'], ['host']]);
+      await page.screenshot({ path: join(SHOTS, 'muting.png'), fullPage: true });
+
+      await rules.locator(`tr[data-id="${listed.inhibitions[0].id}"]`).getByRole('button', { name: /^Delete/ }).click();
+      await rules.getByTestId('built-in-rule').waitFor();
+      await windows.locator(`tr[data-id="${w.id}"]`).getByRole('button', { name: /^Delete/ }).click();
+      await windows.getByText('No maintenance windows.').waitFor();
+      assert.equal((await api('GET', '/v1/inhibitions')).inhibitions.length, 0);
+      assert.equal((await api('GET', '/v1/maintenance-windows')).maintenanceWindows.length, 0);
     });
 
     await check('a webhook channel is created with a write-only URL and its test message arrives', async () => {

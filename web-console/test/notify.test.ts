@@ -43,6 +43,8 @@ describe('silences', () => {
   it('lists silences, creates one as the person acting and expires one with DELETE', async () => {
     let listed: Silence[] = [silence];
     const { ctx, calls } = ctxWith((m, url) => {
+      if (url.startsWith('/v1/maintenance-windows')) return [200, { maintenanceWindows: [] }];
+      if (url.startsWith('/v1/inhibitions')) return [200, { inhibitions: [], builtInRuleActive: true }];
       if (m === 'POST') return [201, { ...silence, id: 'sil_2', matchers: ['env=dev'] }];
       if (m === 'DELETE') { listed = [{ ...silence, state: 'expired' }]; return [200, listed[0]]; }
       return [200, { silences: listed }];

@@ -3,7 +3,10 @@ import type {
   AlertAction, AlertDetail, AlertFilter, AlertInstance, AlertList, AlertSummary, AuditEntry, AuditList, BacktestRequest,
   BacktestResult, FieldError, Monitor, MonitorInput, MonitorList,
 } from './alerting';
-import type { Channel, ChannelInput, ChannelList, Notification, Silence, SilenceInput, SilenceList } from './notify';
+import type {
+  Channel, ChannelInput, ChannelList, InhibitionRule, InhibitionRuleInput, InhibitionRuleList, MaintenanceWindow,
+  MaintenanceWindowInput, MaintenanceWindowList, Notification, Silence, SilenceInput, SilenceList,
+} from './notify';
 
 /**
  * A refusal from the API (its `{status, error, field, reason}` body), or a failure to reach it
@@ -197,6 +200,31 @@ export class ApiClient {
   /** Ends a silence now (`DELETE`: the server keeps it, expired, for the record). */
   expireSilence(id: string): Promise<Silence> {
     return this.request('DELETE', `/v1/silences/${encodeURIComponent(id)}`);
+  }
+
+  async listMaintenanceWindows(): Promise<MaintenanceWindow[]> {
+    return (await this.request<MaintenanceWindowList>('GET', '/v1/maintenance-windows')).maintenanceWindows;
+  }
+
+  createMaintenanceWindow(input: MaintenanceWindowInput): Promise<MaintenanceWindow> {
+    return this.request('POST', '/v1/maintenance-windows', input);
+  }
+
+  deleteMaintenanceWindow(id: string): Promise<unknown> {
+    return this.request('DELETE', `/v1/maintenance-windows/${encodeURIComponent(id)}`);
+  }
+
+  /** The tenant's inhibition rules; `builtInRuleActive` while it has none. */
+  listInhibitions(): Promise<InhibitionRuleList> {
+    return this.request<InhibitionRuleList>('GET', '/v1/inhibitions');
+  }
+
+  createInhibition(input: InhibitionRuleInput): Promise<InhibitionRule> {
+    return this.request('POST', '/v1/inhibitions', input);
+  }
+
+  deleteInhibition(id: string): Promise<unknown> {
+    return this.request('DELETE', `/v1/inhibitions/${encodeURIComponent(id)}`);
   }
 }
 

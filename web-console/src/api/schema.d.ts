@@ -780,6 +780,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/inhibitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List inhibition rules.
+         * @description Oldest first. `builtInRuleActive` is true while the tenant has no rules: the built-in rule then applies
+         *     (a FIRING critical alert mutes the warnings with the same group values, or of the same monitor when
+         *     ungrouped). The first rule a tenant creates replaces it.
+         */
+        get: operations["listInhibitions"];
+        put?: never;
+        /**
+         * Create an inhibition rule.
+         * @description While an alert matching `sourceMatchers` is FIRING, alerts matching `targetMatchers` that have the same
+         *     values of the `equal` labels are not notified (Alertmanager's `inhibit_rules`). A label missing on both
+         *     alerts counts as equal. An alert never inhibits itself, and an alert matching both sides of a rule is not
+         *     inhibited through it by a source that matches both sides too.
+         */
+        post: operations["createInhibition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inhibitions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                id: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        /** One inhibition rule. */
+        get: operations["getInhibition"];
+        /** Replace an inhibition rule. */
+        put: operations["updateInhibition"];
+        post?: never;
+        /** Delete an inhibition rule (without rules left, the built-in rule applies again). */
+        delete: operations["deleteInhibition"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/notifications": {
         parameters: {
             query?: never;
@@ -1307,6 +1358,32 @@ export interface components {
         };
         MaintenanceWindowList: {
             maintenanceWindows: components["schemas"]["MaintenanceWindow"][];
+        };
+        InhibitionRuleInput: {
+            /** @description The alerts that inhibit while they fire: label matchers, all of which must hold (`label=value`, `label!=value`, `label=~regex`, `label!~regex`). */
+            sourceMatchers: string[];
+            /** @description The alerts that are inhibited: label matchers, all of which must hold (`label=value`, `label!=value`, `label=~regex`, `label!~regex`). */
+            targetMatchers: string[];
+            /** @description Labels whose values must be the same on the source and the target alert. */
+            equal?: string[];
+            comment?: string;
+            /** @description Ignored (the server's); accepted so that a rule read can be sent back. */
+            id?: string;
+            /** @description Ignored (the server's). */
+            createdAt?: string;
+        };
+        InhibitionRule: {
+            id: string;
+            sourceMatchers: components["schemas"]["Matchers"];
+            targetMatchers: components["schemas"]["Matchers"];
+            equal: string[];
+            comment?: string;
+            createdAt: components["schemas"]["Instant"];
+        };
+        InhibitionRuleList: {
+            inhibitions: components["schemas"]["InhibitionRule"][];
+            /** @description True while the tenant has no rules, so the built-in rule applies. */
+            builtInRuleActive: boolean;
         };
         /** @description One notification to one channel and where its delivery stands. */
         Notification: {
@@ -3273,6 +3350,131 @@ export interface operations {
         };
     };
     deleteMaintenanceWindow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                id: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ItemNotFound"];
+        };
+    };
+    listInhibitions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InhibitionRuleList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createInhibition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InhibitionRuleInput"];
+            };
+        };
+        responses: {
+            /** @description The rule. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InhibitionRule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getInhibition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                id: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rule. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InhibitionRule"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ItemNotFound"];
+        };
+    };
+    updateInhibition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                id: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InhibitionRuleInput"];
+            };
+        };
+        responses: {
+            /** @description The rule. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InhibitionRule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ItemNotFound"];
+        };
+    };
+    deleteInhibition: {
         parameters: {
             query?: never;
             header?: never;

@@ -1,8 +1,9 @@
-// Silences (#/silences) and channels (#/channels): the notification service's API (tag notifications).
+// Silences with maintenance windows and inhibition rules (#/silences), and channels (#/channels): the notification service's API (tag notifications).
 import { h, clear, field, formatTime, select } from '../ui/dom';
 import { errorBox, isNotAvailable, notAvailableBox } from '../ui/errors';
 import type { Channel, ChannelInput, ChannelType, Notification, Silence, SilenceInput } from '../api/notify';
 import type { Page, PageContext } from './page';
+import { inhibitionsSection, windowsSection } from './muting';
 
 // --- silences
 
@@ -48,7 +49,7 @@ export function silencesPage(ctx: PageContext): Page {
   const matchers = input('matchers', { rows: 3, required: true });
   (matchers as HTMLTextAreaElement).value = form.matchers;
   const who = h('input', { name: 'actor', value: ctx.session.actor, onchange: (e: Event) => { ctx.session.actor = (e.target as HTMLInputElement).value; } });
-  const formEl = h('form', { class: 'panel editor', novalidate: true, onsubmit: (e: Event) => { e.preventDefault(); void create(); } },
+  const formEl = h('form', { class: 'panel editor', novalidate: true, 'aria-label': 'New silence', onsubmit: (e: Event) => { e.preventDefault(); void create(); } },
     h('h2', {}, 'New silence'),
     field('Matchers', matchers, 'One per line, all must hold: service=checkout, severity=~warning|info, env!=dev'),
     h('div', { class: 'row' }, field('Duration', input('duration'), '30m, 2h, 1d'), field('Created by', who)),
@@ -89,7 +90,9 @@ export function silencesPage(ctx: PageContext): Page {
   }
 
   void load();
-  return { el: h('section', {}, h('h1', { tabindex: '-1' }, 'Silences'), messages, formEl, list) };
+  // The other muters live here too: maintenance windows and inhibition rules (muting.ts).
+  return { el: h('section', {}, h('h1', { tabindex: '-1' }, 'Silences, maintenance windows and inhibition'), messages, formEl,
+    list, windowsSection(ctx), inhibitionsSection(ctx)) };
 }
 
 // --- channels

@@ -52,7 +52,6 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchClientBuilder;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -70,7 +69,8 @@ final class AwsWiring {
     private static volatile AwsWiring instance;
 
     private final Map<String, String> env;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
+    private final SdkClients sdk;
     private ArchiveReader archiveReader;
     private final IngestLimits limits = IngestLimits.DEFAULT;
     private final PlatformMetrics metrics;
@@ -80,7 +80,14 @@ final class AwsWiring {
     private S3Client s3;
 
     private AwsWiring(Map<String, String> env) {
+        this(env, new SdkClients(), Clock.systemUTC());
+    }
+
+    /** The wiring a function with this environment gets; tests pass clients pointed at emulators and their clock. */
+    AwsWiring(Map<String, String> env, SdkClients sdk, Clock clock) {
         this.env = env;
+        this.sdk = sdk;
+        this.clock = clock;
         this.metrics = new EmfMetrics(env.getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "longwatch"), System.out, clock);
         this.tables = TableNames.fromEnvironment(env);
         this.retention = retention(env);
@@ -136,14 +143,14 @@ final class AwsWiring {
 
     private synchronized DynamoDbClient dynamo() {
         if (dynamo == null) {
-            dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+            dynamo = sdk.dynamo();
         }
         return dynamo;
     }
 
     private synchronized S3Client s3() {
         if (s3 == null) {
-            s3 = S3Client.builder().httpClient(UrlConnectionHttpClient.create()).build();
+            s3 = sdk.s3();
         }
         return s3;
     }
@@ -348,14 +355,12 @@ final class AwsWiring {
                     table);
             String keyId = TableNames.required(env.get("LONGWATCH_SECRETS_KEY_ID"), "LONGWATCH_SECRETS_KEY_ID");
             dev.longwatch.core.notify.secret.SecretBox box = new dev.longwatch.core.notify.secret.SecretBox(
-                    new dev.longwatch.aws.kms.KmsSecretSealer(software.amazon.awssdk.services.kms.KmsClient.builder()
-                            .httpClient(UrlConnectionHttpClient.create()).build(), keyId));
+                    new dev.longwatch.aws.kms.KmsSecretSealer(sdk.kms(), keyId));
             dev.longwatch.core.notify.ChannelService channels = new dev.longwatch.core.notify.ChannelService(store, box,
                     clock, () -> UUID.randomUUID().toString().replace("-", "").substring(0, 20), false);
             dev.longwatch.core.notify.channel.Notifiers notifiers = new dev.longwatch.core.notify.channel.Notifiers(
                     new dev.longwatch.core.notify.channel.HttpTransport(clock),
-                    new dev.longwatch.aws.sns.SnsTopicPublisher(software.amazon.awssdk.services.sns.SnsClient.builder()
-                            .httpClient(UrlConnectionHttpClient.create()).build()), "https://slack.com/api", clock);
+                    new dev.longwatch.aws.sns.SnsTopicPublisher(sdk.sns()), "https://slack.com/api", clock);
             EventStore events = tables.events() == null || tables.events().isBlank() ? null : eventStore();
             dev.longwatch.core.notify.chat.ActionLinks links = new dev.longwatch.core.notify.chat.ActionLinks(store, box,
                     env.get("LONGWATCH_PUBLIC_API_URL"));
@@ -401,8 +406,7 @@ final class AwsWiring {
         if (url == null || url.isBlank()) {
             return null;
         }
-        return new dev.longwatch.aws.sqs.SqsDeadLetters(software.amazon.awssdk.services.sqs.SqsClient.builder()
-                .httpClient(UrlConnectionHttpClient.create()).build(), url);
+        return new dev.longwatch.aws.sqs.SqsDeadLetters(sdk.sqs(), url);
     }
 
     /** Chart images in LONGWATCH_CHARTS_BUCKET with presigned links, or none when the bucket is not set. */
@@ -414,7 +418,7 @@ final class AwsWiring {
         return new dev.longwatch.core.notify.chart.QueryCharts(
                 new dev.longwatch.core.notify.chart.QuerySeriesSource(queryService()), events,
                 new dev.longwatch.aws.s3.S3ChartStore(s3(),
-                        software.amazon.awssdk.services.s3.presigner.S3Presigner.create(), bucket));
+                        sdk.presigner(), bucket));
     }
 
     synchronized dev.longwatch.core.notify.NotificationConfig notificationConfig() {
@@ -435,7 +439,7 @@ final class AwsWiring {
     /** Transitions go to the notifier's queue, LONGWATCH_NOTIFY_QUEUE_URL. */
     private TransitionSink transitionSink() {
         String url = TableNames.required(env.get("LONGWATCH_NOTIFY_QUEUE_URL"), "LONGWATCH_NOTIFY_QUEUE_URL");
-        return new SqsTransitionSink(SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build(), url);
+        return new SqsTransitionSink(sdk.sqs(), url);
     }
 
     AuditLog auditLog() {

@@ -43,8 +43,12 @@ public final class HttpChatRequestHandler implements RequestHandler<APIGatewayV2
     private final PlatformMetrics metrics;
 
     public HttpChatRequestHandler() {
-        this(AwsWiring.get().chatService(), AwsWiring.get().notificationService().channels(),
-                AwsWiring.get().actionLinks(), Clock.systemUTC(), AwsWiring.get().metrics());
+        this(AwsWiring.get());
+    }
+
+    /** Wired from a function's environment, as on AWS. */
+    HttpChatRequestHandler(AwsWiring w) {
+        this(w.chatService(), w.notificationService().channels(), w.actionLinks(), w.clock(), w.metrics());
     }
 
     public HttpChatRequestHandler(ChatService chat, ChannelService channels, ActionLinks links, Clock clock,

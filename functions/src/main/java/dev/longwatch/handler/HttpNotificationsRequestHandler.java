@@ -26,7 +26,8 @@ import java.util.Optional;
 
 /**
  * The notification API: {@code /v1/channels} (CRUD and {@code POST /v1/channels/{id}/test}), {@code /v1/routes},
- * {@code /v1/silences}, {@code /v1/maintenance-windows} and {@code GET /v1/notifications} (the delivery log).
+ * {@code /v1/silences}, {@code /v1/maintenance-windows}, {@code /v1/inhibitions} and {@code GET /v1/notifications} (the
+ * delivery log).
  * Scoped to the API key's tenant; channel secrets are accepted but never returned.
  */
 public final class HttpNotificationsRequestHandler
@@ -62,7 +63,8 @@ public final class HttpNotificationsRequestHandler
     /** The paths this handler serves (local-dev routes them here). */
     public static boolean serves(String path) {
         return path.equals("/v1/notifications") || under(path, "/v1/channels") || under(path, "/v1/routes")
-                || under(path, "/v1/silences") || under(path, "/v1/maintenance-windows");
+                || under(path, "/v1/silences") || under(path, "/v1/maintenance-windows")
+                || under(path, "/v1/inhibitions");
     }
 
     private static boolean under(String path, String base) {
@@ -92,6 +94,7 @@ public final class HttpNotificationsRequestHandler
             case "routes" -> routes(e, m, t, id);
             case "silences" -> silences(e, m, t, id);
             case "maintenance-windows" -> windows(e, m, t, id);
+            case "inhibitions" -> inhibitions(e, m, t, id);
             default -> notifications(e, m, t);
         };
     }
@@ -204,6 +207,28 @@ public final class HttpNotificationsRequestHandler
             case "PUT" -> config.updateWindow(t, id, body(e)).map(w -> json(200, w.toJson(now)))
                     .orElseGet(() -> missing("maintenance window", id));
             case "DELETE" -> config.deleteWindow(t, id) ? noContent() : missing("maintenance window", id);
+            default -> notAllowed(m, e, "GET, PUT or DELETE");
+        };
+    }
+
+    private APIGatewayV2HTTPResponse inhibitions(APIGatewayV2HTTPEvent e, String m, String t, String id) {
+        if (id == null) {
+            return switch (m) {
+                case "GET" -> {
+                    List<ObjectNode> rules = config.inhibitions(t).stream().map(r -> r.toJson()).toList();
+                    // Without rules of its own the tenant has the built-in one (docs/notifications.md#inhibition).
+                    yield json(200, list("inhibitions", rules).put("builtInRuleActive", rules.isEmpty()));
+                }
+                case "POST" -> json(201, config.createInhibition(t, body(e)).toJson());
+                default -> notAllowed(m, e, "GET or POST");
+            };
+        }
+        return switch (m) {
+            case "GET" -> config.inhibition(t, id).map(r -> json(200, r.toJson()))
+                    .orElseGet(() -> missing("inhibition rule", id));
+            case "PUT" -> config.updateInhibition(t, id, body(e)).map(r -> json(200, r.toJson()))
+                    .orElseGet(() -> missing("inhibition rule", id));
+            case "DELETE" -> config.deleteInhibition(t, id) ? noContent() : missing("inhibition rule", id);
             default -> notAllowed(m, e, "GET, PUT or DELETE");
         };
     }

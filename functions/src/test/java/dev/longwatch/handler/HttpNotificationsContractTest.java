@@ -182,6 +182,77 @@ class HttpNotificationsContractTest {
     }
 
     @Test
+    void inhibitionRulesHaveTheirCrudAndTheListSaysWhenTheBuiltInRuleApplies() {
+        Call none = call("GET", "/v1/inhibitions", null);
+        assertEquals(0, none.body().get("inhibitions").size());
+        assertTrue(none.body().get("builtInRuleActive").asBoolean());
+        String rule = """
+                {"sourceMatchers":["severity=critical"],"targetMatchers":["severity=warning"],"equal":["host"],
+                 "comment":"a host that is down needs no disk warnings"}""";
+        specAllows("POST", "/v1/inhibitions", rule);
+        Call created = call("POST", "/v1/inhibitions", rule);
+        assertEquals(201, created.status());
+        String id = created.body().get("id").asText();
+        assertEquals(List.of("host"), Json.strings(created.body(), "equal", 10));
+        Call listed = call("GET", "/v1/inhibitions", null);
+        assertEquals(1, listed.body().get("inhibitions").size());
+        assertFalse(listed.body().get("builtInRuleActive").asBoolean(), "the tenant's rules replace the built-in one");
+
+        // A rule read back can be sent back changed: id and createdAt in the body are the server's.
+        String changed = ((com.fasterxml.jackson.databind.node.ObjectNode) created.body().deepCopy())
+                .set("equal", Json.MAPPER.createArrayNode().add("host").add("service")).toString();
+        specAllows("PUT", "/v1/inhibitions/" + id, changed);
+        Call updated = call("PUT", "/v1/inhibitions/" + id, changed);
+        assertEquals(200, updated.status());
+        assertEquals(List.of("host", "service"), Json.strings(updated.body(), "equal", 10));
+        assertEquals(created.body().get("createdAt"), updated.body().get("createdAt"));
+        assertEquals(List.of("host", "service"),
+                Json.strings(call("GET", "/v1/inhibitions/" + id, null).body(), "equal", 10));
+
+        assertEquals(404, call(otherKey, "GET", "/v1/inhibitions/" + id, null, Map.of()).status(),
+                "another tenant cannot see it");
+        assertEquals(404, call(otherKey, "DELETE", "/v1/inhibitions/" + id, null, Map.of()).status(),
+                "nor delete it");
+        assertEquals(204, call("DELETE", "/v1/inhibitions/" + id, null).status());
+        assertEquals(404, call("GET", "/v1/inhibitions/" + id, null).status());
+        assertEquals(404, call("PUT", "/v1/inhibitions/" + id, rule).status());
+        assertTrue(call("GET", "/v1/inhibitions", null).body().get("builtInRuleActive").asBoolean());
+        assertEquals(405, call("PATCH", "/v1/inhibitions", null).status());
+    }
+
+    @Test
+    void badInhibitionRulesAre400NamingTheFieldAndStoreNothing() {
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("{\"targetMatchers\":[\"severity=warning\"]}", "sourceMatchers");
+        cases.put("{\"sourceMatchers\":[],\"targetMatchers\":[\"severity=warning\"]}", "sourceMatchers");
+        cases.put("{\"sourceMatchers\":[\"severity=critical\"]}", "targetMatchers");
+        cases.put("{\"sourceMatchers\":[\"severity\"],\"targetMatchers\":[\"a=b\"]}", "sourceMatchers[0]");
+        cases.put("{\"sourceMatchers\":[\"a=b\"],\"targetMatchers\":[\"host=~(\"]}", "targetMatchers[0]");
+        cases.put("{\"sourceMatchers\":[\"a=b\"],\"targetMatchers\":[\"c=d\"],\"equal\":[\"host\",\"host\"]}",
+                "equal[1]");
+        cases.put("{\"sourceMatchers\":[\"a=b\"],\"targetMatchers\":[\"c=d\"],\"equal\":[\"not a label\"]}",
+                "equal[0]");
+        cases.put("{\"sourceMatchers\":[\"a=b\"],\"targetMatchers\":[\"c=d\"],\"equal\":\"host\"}", "equal");
+        cases.put("{\"source_matchers\":[\"a=b\"],\"targetMatchers\":[\"c=d\"]}", "source_matchers");
+        cases.put("{\"sourceMatchers\":[\"a=b\"],\"targetMatchers\":[\"c=d\"],\"comment\":7}", "comment");
+        cases.put("{nope", "");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            Call bad = call("POST", "/v1/inhibitions", c.getKey());
+            assertEquals(400, bad.status(), c.getKey());
+            assertEquals(c.getValue(), bad.body().get("field").asText(), c.getKey());
+            assertEquals("Bad Request", bad.body().get("error").asText());
+            assertFalse(bad.body().get("reason").asText().isBlank());
+        }
+        assertEquals(0, call("GET", "/v1/inhibitions", null).body().get("inhibitions").size(), "nothing was stored");
+        String id = call("POST", "/v1/inhibitions", """
+                {"sourceMatchers":["a=b"],"targetMatchers":["c=d"]}""").body().get("id").asText();
+        Call badUpdate = call("PUT", "/v1/inhibitions/" + id, "{\"sourceMatchers\":[\"a=b\"],\"targetMatchers\":[]}");
+        assertEquals("targetMatchers", badUpdate.body().get("field").asText());
+        assertEquals(List.of("c=d"), Json.strings(call("GET", "/v1/inhibitions/" + id, null).body(), "targetMatchers",
+                10), "a refused update keeps the rule as it was");
+    }
+
+    @Test
     void theDeliveryLogIsListedWithStatusFilterAndPaging() {
         String ch = call("POST", "/v1/channels", """
                 {"name":"t","type":"webhook","config":{"url":"%s","signingSecret":"0123456789abcdef"}}"""

@@ -2,6 +2,7 @@ package dev.longwatch.infra;
 
 import dev.longwatch.infra.construct.AlertEvaluator;
 import dev.longwatch.infra.construct.AlertingApi;
+import dev.longwatch.infra.construct.ArchiveBucket;
 import dev.longwatch.infra.construct.CdkHelperFunctions;
 import dev.longwatch.infra.construct.ConsoleApi;
 import dev.longwatch.infra.construct.FunctionSettings;
@@ -31,9 +32,16 @@ public final class AlertingStack extends Stack {
 
     /**
      * @param publicApiUrl the tenant API's address as users reach it (the custom domain if there is one)
+     * @param archive      the raw-point archive, read by chat's {@code graph} for the newest minutes when the rollup
+     *                     window is longer than a minute (may be null: then graphs read the rollups only)
      */
     public record Props(LongwatchConfig config, AlertingConfig alerting, TableSet tables, IngestApi tenantApi,
-                        String publicApiUrl, ConsoleStack console, FunctionSettings functions) {
+                        String publicApiUrl, ConsoleStack console, FunctionSettings functions, ArchiveBucket archive) {
+        public Props(LongwatchConfig config, AlertingConfig alerting, TableSet tables, IngestApi tenantApi,
+                     String publicApiUrl, ConsoleStack console, FunctionSettings functions) {
+            this(config, alerting, tables, tenantApi, publicApiUrl, console, functions, null);
+        }
+
         public Props {
             Objects.requireNonNull(config, "config");
             Objects.requireNonNull(alerting, "alerting");
@@ -62,7 +70,8 @@ public final class AlertingStack extends Stack {
                 software.amazon.awscdk.Duration.seconds(props.alerting().evaluationSettleSeconds())));
         this.api = new AlertingApi(this, "Handlers", new AlertingApi.Props(props.tables(), props.functions(),
                 c.rollupRetention(), props.tenantApi().api(), notifications.queue(), notifications.secretsKey(),
-                consoleUrl, props.publicApiUrl()));
+                consoleUrl, props.publicApiUrl(), new AlertingApi.Graphs(notifications.charts(), props.archive(),
+                IngestStack.freshFromArchiveSeconds(c))));
         this.consoleApi = new ConsoleApi(this, "ConsoleApi", new ConsoleApi.Props(
                 props.console().users().pool(), props.console().users().client(), consoleUrl,
                 props.console().users().signInUrl(), props.publicApiUrl(), props.console().site().bucket(),

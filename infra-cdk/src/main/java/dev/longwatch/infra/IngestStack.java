@@ -37,6 +37,16 @@ public final class IngestStack extends Stack {
         }
     }
 
+    /**
+     * With a rollup window longer than a minute, the newest minutes come from the archive (60-s window) until the
+     * rollups have them: the window plus two minutes of delivery and processing. Empty with the default 60-s window.
+     * Every function that answers minute queries (query, chat's {@code graph}) gets the same value.
+     */
+    public static java.util.OptionalInt freshFromArchiveSeconds(LongwatchConfig config) {
+        int window = config.batchingWindowSeconds();
+        return window > 60 ? java.util.OptionalInt.of(window + 120) : java.util.OptionalInt.empty();
+    }
+
     private final IngestApi api;
     private final CloudWatchImporter importer;
 
@@ -48,12 +58,8 @@ public final class IngestStack extends Stack {
             // Raw-resolution queries (resolution=raw, steps below a minute) read the archive: list and get only.
             props.archive().environment().forEach((k, v) -> api.query().function().addEnvironment(k, v));
             props.archive().grantRead(api.query());
-            // With a rollup window longer than a minute, the newest minutes come from the archive (60-s window)
-            // until the rollups have them: the window plus two minutes of delivery and processing.
-            int window = props.config().batchingWindowSeconds();
-            if (window > 60) {
-                api.query().function().addEnvironment(FRESH_FROM_ARCHIVE, Integer.toString(window + 120));
-            }
+            freshFromArchiveSeconds(props.config()).ifPresent(seconds ->
+                    api.query().function().addEnvironment(FRESH_FROM_ARCHIVE, Integer.toString(seconds)));
         }
         this.importer = new CloudWatchImporter(this, "CloudWatchImport", new CloudWatchImporter.Props(props.tables(),
                 props.stream(), props.functions(), props.config().cloudWatchImports(),

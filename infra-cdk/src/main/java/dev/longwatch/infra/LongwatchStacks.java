@@ -70,7 +70,7 @@ public record LongwatchStacks(LongwatchConfig config, DataStack data, IngestStac
         AlertingStack alerting = new AlertingStack(app, prefix + "Alerting",
                 props(config, "Longwatch " + config.stage() + ": evaluator, notifications, chat, alerting and console APIs"),
                 new AlertingStack.Props(config, alertingConfig, data.tables(), ingest.api(), publicApiUrl, console,
-                        functions));
+                        functions, data.archive()));
         List<LongwatchFunction> all = new ArrayList<>(List.of(ingest.api().ingest(), ingest.api().query(),
                 ingest.api().metricStream(), ingest.importer().function(), rollup.rollup().function(),
                 rollup.compactor().function(), rollup.archive().function()));

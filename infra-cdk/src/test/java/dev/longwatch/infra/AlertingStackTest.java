@@ -347,9 +347,12 @@ class AlertingStackTest {
                 "LONGWATCH_RETENTION_DAY_DAYS"), environment(i, a.api().monitors()).keySet());
         assertEquals(Set.of("LONGWATCH_API_KEYS_TABLE", "LONGWATCH_ALERTING_TABLE", "LONGWATCH_NOTIFICATIONS_TABLE",
                 "LONGWATCH_SECRETS_KEY_ID"), environment(i, a.api().notifications()).keySet());
+        // Chat's graph command reads like a query and stores its image (ChatGraphAccessTest).
         assertEquals(Set.of("LONGWATCH_ALERTING_TABLE", "LONGWATCH_NOTIFICATIONS_TABLE", "LONGWATCH_SECRETS_KEY_ID",
-                "LONGWATCH_NOTIFY_QUEUE_URL", "LONGWATCH_CONSOLE_URL", "LONGWATCH_PUBLIC_API_URL"),
-                environment(i, a.api().chat()).keySet());
+                "LONGWATCH_NOTIFY_QUEUE_URL", "LONGWATCH_CONSOLE_URL", "LONGWATCH_PUBLIC_API_URL",
+                "LONGWATCH_ROLLUPS_TABLE", "LONGWATCH_SERIES_TABLE", "LONGWATCH_EVENTS_TABLE", "LONGWATCH_STATE_TABLE",
+                "LONGWATCH_RETENTION_MINUTE_DAYS", "LONGWATCH_RETENTION_HOUR_DAYS", "LONGWATCH_RETENTION_DAY_DAYS",
+                "LONGWATCH_CHARTS_BUCKET"), environment(i, a.api().chat()).keySet());
         // The public API URL is the custom domain when there is one.
         assertEquals("https://api.longwatch.example.com/", environment(Installation.production(),
                 Installation.production().stacks.alerting().api().chat()).get("LONGWATCH_PUBLIC_API_URL"));
@@ -376,7 +379,8 @@ class AlertingStackTest {
         assertEquals("monitors", routes.get("POST /v1/monitors/{proxy+}"));
         assertEquals("monitors", routes.get("POST /v1/alerts/{proxy+}"));
         assertEquals("monitors", routes.get("GET /v1/audit"));
-        for (String p : List.of("/v1/channels", "/v1/silences", "/v1/routes", "/v1/maintenance-windows")) {
+        for (String p : List.of("/v1/channels", "/v1/silences", "/v1/routes", "/v1/maintenance-windows",
+                "/v1/inhibitions")) {
             assertEquals("notifications", routes.get("POST " + p), p);
             assertEquals("notifications", routes.get("DELETE " + p + "/{proxy+}"), p);
         }

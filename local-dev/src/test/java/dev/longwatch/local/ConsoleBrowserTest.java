@@ -62,7 +62,7 @@ class ConsoleBrowserTest {
             System.out.println(out);
             assertTrue(done, "the browser test did not finish in 4 minutes:\n" + out);
             assertEquals(0, node.exitValue(), out);
-            assertTrue(out.contains("all 16 checks passed"), out);
+            assertTrue(out.contains("all 17 checks passed"), out);
             assertTrue(Files.size(shots.resolve("explorer.png")) > 10_000, "a screenshot of the explorer");
         } finally {
             p.close();

@@ -1,6 +1,7 @@
 package dev.longwatch.core.notify;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.longwatch.core.notify.mute.InhibitionRule;
 import dev.longwatch.core.notify.mute.MaintenanceWindow;
 import dev.longwatch.core.notify.mute.Silence;
 import dev.longwatch.core.notify.route.Route;
@@ -14,12 +15,12 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Routes, silences and maintenance windows of a tenant: validated, stored as documents. A silence is never
+ * Routes, silences, maintenance windows and inhibition rules of a tenant: validated, stored as documents. A silence is never
  * deleted early: expiring it sets its end to now, so the record (author, matchers) stays for the audit; it is
  * dropped by TTL 30 days after it ends.
  */
 public final class NotificationConfig {
-    public static final int MAX_ROUTES = 100, MAX_SILENCES = 1000, MAX_WINDOWS = 100;
+    public static final int MAX_ROUTES = 100, MAX_SILENCES = 1000, MAX_WINDOWS = 100, MAX_INHIBITIONS = 100;
     static final long SILENCE_KEEP_MILLIS = 30L * 86_400_000;
     private final NotifyStore store;
     private final ChannelService channels;
@@ -146,6 +147,41 @@ public final class NotificationConfig {
 
     public boolean deleteWindow(String tenant, String id) {
         return store.deleteDoc(tenant, NotifyStore.Kind.WINDOW, id);
+    }
+
+    // inhibition rules
+
+    public InhibitionRule createInhibition(String tenant, String body) {
+        limit(tenant, NotifyStore.Kind.INHIBITION, MAX_INHIBITIONS, "inhibition rules");
+        InhibitionRule r = InhibitionRule.fromJson("inh_" + ids.get(), Json.parse(body), clock.millis());
+        store.putDoc(tenant, NotifyStore.Kind.INHIBITION, r.id(), r.toStored(), null);
+        return r;
+    }
+
+    public Optional<InhibitionRule> updateInhibition(String tenant, String id, String body) {
+        Optional<InhibitionRule> old = inhibition(tenant, id);
+        if (old.isEmpty()) {
+            return old;
+        }
+        InhibitionRule r = InhibitionRule.fromJson(id, Json.parse(body), old.get().createdAt());
+        store.putDoc(tenant, NotifyStore.Kind.INHIBITION, id, r.toStored(), null);
+        return Optional.of(r);
+    }
+
+    public Optional<InhibitionRule> inhibition(String tenant, String id) {
+        return store.getDoc(tenant, NotifyStore.Kind.INHIBITION, id).map(j -> InhibitionRule.fromStored(Json.parse(j)));
+    }
+
+    /** Oldest first. */
+    public List<InhibitionRule> inhibitions(String tenant) {
+        List<InhibitionRule> out = new ArrayList<>();
+        store.listDocs(tenant, NotifyStore.Kind.INHIBITION).forEach(j -> out.add(InhibitionRule.fromStored(Json.parse(j))));
+        out.sort(Comparator.comparingLong(InhibitionRule::createdAt).thenComparing(InhibitionRule::id));
+        return out;
+    }
+
+    public boolean deleteInhibition(String tenant, String id) {
+        return store.deleteDoc(tenant, NotifyStore.Kind.INHIBITION, id);
     }
 
     private void limit(String tenant, NotifyStore.Kind kind, int max, String what) {

@@ -7,6 +7,7 @@ import dev.longwatch.core.notify.channel.Notifiers;
 import dev.longwatch.core.notify.channel.Outcome;
 import dev.longwatch.core.notify.channel.Signatures;
 import dev.longwatch.core.notify.chat.ActionLinks;
+import dev.longwatch.core.notify.mute.InhibitionRule;
 import dev.longwatch.core.notify.mute.MaintenanceWindow;
 import dev.longwatch.core.notify.mute.Muter;
 import dev.longwatch.core.notify.mute.Silence;
@@ -411,7 +412,9 @@ public final class NotificationService {
                 for (NotifyStore.GroupItem gi : store.listGroups(tenant)) {
                     GroupState.fromItem(gi).alerts.values().forEach(e -> active.add(e.alert));
                 }
-                muter = new TenantMuter(silences, windows, active);
+                List<InhibitionRule> rules = new ArrayList<>();
+                store.listDocs(tenant, NotifyStore.Kind.INHIBITION).forEach(j -> rules.add(InhibitionRule.fromStored(Json.parse(j))));
+                muter = new TenantMuter(silences, windows, rules, active);
             }
             return muter;
         }

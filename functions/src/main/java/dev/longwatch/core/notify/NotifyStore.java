@@ -5,12 +5,12 @@ import java.util.Optional;
 
 /**
  * Port: the notification state in the {@code notifications} table. Every key starts with the tenant. Documents
- * (channels, routes, silences, maintenance windows) are stored as JSON; groups use optimistic versions; the
+ * (channels, routes, silences, maintenance windows, inhibition rules) are stored as JSON; groups use optimistic versions; the
  * delivery log and the other once-only markers are conditional puts ({@code attribute_not_exists}).
  */
 public interface NotifyStore {
 
-    enum Kind { CHANNEL, ROUTE, SILENCE, WINDOW, SETTING }
+    enum Kind { CHANNEL, ROUTE, SILENCE, WINDOW, SETTING, INHIBITION }
 
     void putDoc(String tenant, Kind kind, String id, String json, Long expiresAtMillis);
 

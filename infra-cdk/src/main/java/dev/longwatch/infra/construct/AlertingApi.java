@@ -8,7 +8,10 @@ import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
 import software.amazon.awscdk.services.apigatewayv2.HttpRoute;
 import software.amazon.awscdk.services.apigatewayv2.HttpRouteKey;
 import software.amazon.awscdk.services.apigatewayv2.IHttpApi;
+import io.github.cdklabs.cdknag.RegexAppliesTo;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.kms.IKey;
+import software.amazon.awscdk.services.s3.IBucket;
 import software.amazon.awscdk.services.sqs.IQueue;
 import software.constructs.Construct;
 
@@ -17,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 
 /**
  * The alerting and notification handlers behind HTTP: monitors, alerts and audit
@@ -42,7 +46,12 @@ public final class AlertingApi extends Construct {
      * @param publicApiUrl the tenant API's address, for signed action links
      */
     public record Props(TableSet tables, FunctionSettings functions, RollupRetention retention, IHttpApi api,
-                        IQueue notifyQueue, IKey secretsKey, String consoleUrl, String publicApiUrl) {
+                        IQueue notifyQueue, IKey secretsKey, String consoleUrl, String publicApiUrl, Graphs graphs) {
+        public Props(TableSet tables, FunctionSettings functions, RollupRetention retention, IHttpApi api,
+                     IQueue notifyQueue, IKey secretsKey, String consoleUrl, String publicApiUrl) {
+            this(tables, functions, retention, api, notifyQueue, secretsKey, consoleUrl, publicApiUrl, null);
+        }
+
         public Props {
             Objects.requireNonNull(tables, "tables");
             Objects.requireNonNull(functions, "functions");
@@ -52,6 +61,23 @@ public final class AlertingApi extends Construct {
             Objects.requireNonNull(secretsKey, "secretsKey");
             Objects.requireNonNull(consoleUrl, "consoleUrl");
             Objects.requireNonNull(publicApiUrl, "publicApiUrl");
+        }
+    }
+
+    /**
+     * What chat's {@code /longwatch graph} reads and writes: the minute query path (series index, rollups, the
+     * compactor's progress, events for markers), the charts bucket for the image and its presigned link, and, when
+     * the rollup window is longer than a minute, the archive for the newest minutes ({@code QueryService.FreshTail},
+     * as the query function does).
+     *
+     * @param charts                  where chart images go ({@code LONGWATCH_CHARTS_BUCKET})
+     * @param archive                 the raw-point archive; null: graphs read the rollups only
+     * @param freshFromArchiveSeconds {@code LONGWATCH_FRESH_FROM_ARCHIVE_SECONDS}; empty with the default window
+     */
+    public record Graphs(IBucket charts, ArchiveBucket archive, OptionalInt freshFromArchiveSeconds) {
+        public Graphs {
+            Objects.requireNonNull(charts, "charts");
+            Objects.requireNonNull(freshFromArchiveSeconds, "freshFromArchiveSeconds");
         }
     }
 
@@ -101,7 +127,8 @@ public final class AlertingApi extends Construct {
         chatEnv.put("LONGWATCH_NOTIFY_QUEUE_URL", props.notifyQueue().getQueueUrl());
         chatEnv.put("LONGWATCH_CONSOLE_URL", props.consoleUrl());
         chatEnv.put("LONGWATCH_PUBLIC_API_URL", props.publicApiUrl());
-        // Slack wants an answer within 3 s: small and quick, SnapStart keeps the first one fast too.
+        // Slack wants an answer within 3 s: small and quick, SnapStart keeps the first one fast too. Graphs add their
+        // tables and buckets below (grantGraphs).
         this.chat = new LongwatchFunction(this, "Chat", new LongwatchFunction.Props(CHAT_HANDLER,
                 "Longwatch chat: Slack commands and interactions, signed action links", 1024, Duration.seconds(10),
                 chatEnv, props.functions()));
@@ -111,6 +138,9 @@ public final class AlertingApi extends Construct {
         t.notifications().grant(chat.alias(), DynamoActions.READ_WRITE);
         NotificationPipeline.grantChannelSecrets(chat, props.secretsKey());
         props.notifyQueue().grantSendMessages(chat.alias());
+        if (props.graphs() != null) {
+            grantGraphs(chat, t, props.retention(), props.graphs());
+        }
 
         Map<AlertingRoutes.Target, HttpLambdaIntegration> integrations = Map.of(
                 AlertingRoutes.Target.MONITORS, integration("MonitorsIntegration", monitors.alias()),
@@ -139,6 +169,45 @@ public final class AlertingApi extends Construct {
             }
         }
     }
+
+    /**
+     * {@code /longwatch graph}: read-only on the query path, put and get on chart objects only, and archive reads only
+     * when minute queries take their newest minutes from it. Nothing here writes a table.
+     */
+    private static void grantGraphs(LongwatchFunction chat, TableSet t, RollupRetention retention, Graphs g) {
+        Map<String, String> env = new HashMap<>(t.environmentFor(t.rollups(), t.series(), t.events(), t.state()));
+        env.putAll(retention.environment());
+        env.put("LONGWATCH_CHARTS_BUCKET", g.charts().getBucketName());
+        if (g.archive() != null && g.freshFromArchiveSeconds().isPresent()) {
+            env.putAll(g.archive().environment());
+            env.put(FRESH_FROM_ARCHIVE, Integer.toString(g.freshFromArchiveSeconds().getAsInt()));
+            g.archive().grantRead(chat);
+        }
+        env.forEach((k, v) -> chat.function().addEnvironment(k, v));
+        for (var table : List.of(t.rollups(), t.series(), t.events())) {
+            table.grant(chat.alias(), DynamoActions.QUERY);
+        }
+        // Which hours and days are compacted, so a long range reads the coarser tiers (as the query function does).
+        t.state().grant(chat.alias(), "dynamodb:GetItem");
+        // The image, and reading it back: the link Slack fetches is presigned with this function's role.
+        chat.role().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:PutObject", "s3:GetObject"))
+                .resources(List.of(g.charts().arnForObjects(CHARTS_PREFIX + "*")))
+                .build());
+        NagSuppressions.addResourceSuppressions(chat.role().getNode().findChild("DefaultPolicy"),
+                List.of(NagPackSuppression.builder()
+                        .id("AwsSolutions-IAM5")
+                        .appliesTo(List.of(RegexAppliesTo.builder()
+                                .regex("/^Resource::<.*Charts.*\\.Arn>\\/charts\\/\\*$/").build()))
+                        .reason("Chart objects only (charts/<tenant>/<hash>.png, a new key per graph, so no narrower"
+                                + " prefix exists); PutObject and GetObject are the only S3 actions granted.")
+                        .build()), true);
+    }
+
+    /** The charts bucket's key prefix (S3ChartStore writes {@code charts/<tenant>/<name>.png}). */
+    static final String CHARTS_PREFIX = "charts/";
+    /** The same variable the query function gets (IngestStack.FRESH_FROM_ARCHIVE). */
+    static final String FRESH_FROM_ARCHIVE = "LONGWATCH_FRESH_FROM_ARCHIVE_SECONDS";
 
     /**
      * One invoke permission per function and API (any route of this API), not one per route: a function's resource

@@ -35,6 +35,8 @@ final class AlertingRoutes {
             new Route("/v1/routes/{proxy+}", ITEM, Target.NOTIFICATIONS),
             new Route("/v1/maintenance-windows", COLLECTION, Target.NOTIFICATIONS),
             new Route("/v1/maintenance-windows/{proxy+}", ITEM, Target.NOTIFICATIONS),
+            new Route("/v1/inhibitions", COLLECTION, Target.NOTIFICATIONS),
+            new Route("/v1/inhibitions/{proxy+}", ITEM, Target.NOTIFICATIONS),
             new Route("/v1/notifications", List.of(HttpMethod.GET), Target.NOTIFICATIONS));
 
     /** Slack commands and interactions, signed action links: verified in the handler, never with an API key. */

@@ -1,27 +1,31 @@
 package dev.longwatch.core.notify.mute;
 
-import dev.longwatch.model.alerting.AlertState;
 import dev.longwatch.model.alerting.AlertTransition;
-import dev.longwatch.model.alerting.Severity;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * A tenant's muters together, in Alertmanager's order: inhibition, maintenance windows (time intervals), silences.
- * Inhibition (built in): a FIRING critical alert mutes the warnings that share its group values (the same host,
- * the same service...), or, for ungrouped alerts, of the same monitor.
+ * A tenant's muters together, in Alertmanager's order: inhibition ({@link Inhibitor}: the tenant's inhibition rules,
+ * or the built-in rule when it has none), maintenance windows (time intervals), silences.
  */
 public final class TenantMuter implements Muter {
     private final List<Silence> silences;
     private final List<MaintenanceWindow> windows;
-    private final List<AlertTransition> activeAlerts;
+    private final Inhibitor inhibitor;
 
+    /** With the built-in inhibition rule. */
     public TenantMuter(List<Silence> silences, List<MaintenanceWindow> windows, List<AlertTransition> activeAlerts) {
+        this(silences, windows, List.of(), activeAlerts);
+    }
+
+    /** With the tenant's inhibition rules ({@code rules} empty: the built-in rule). */
+    public TenantMuter(List<Silence> silences, List<MaintenanceWindow> windows, List<InhibitionRule> rules,
+                       List<AlertTransition> activeAlerts) {
         this.silences = silences;
         this.windows = windows;
-        this.activeAlerts = activeAlerts;
+        this.inhibitor = Inhibitor.of(rules, activeAlerts);
     }
 
     /** Maintenance windows and silences (inhibition needs the alert: see {@link #mutes(AlertTransition, long)}). */
@@ -42,32 +46,9 @@ public final class TenantMuter implements Muter {
         return Optional.ofNullable(best);
     }
 
-    /** Mutes for an alert: like {@link #mutes} with inhibition comparing the alert's own group. */
+    /** Mutes for an alert: inhibition first, then {@link #mutes(Map, long)}. */
     public Optional<Mute> mutes(AlertTransition t, long at) {
-        if (t.severity() == Severity.WARNING) {
-            for (AlertTransition src : activeAlerts) {
-                if (src.severity() == Severity.CRITICAL && src.to() == AlertState.FIRING && related(src, t)) {
-                    return Optional.of(new Mute("inhibition", src.alertId(), "inhibited by critical alert "
-                            + src.alertId(), Long.MAX_VALUE));
-                }
-            }
-        }
-        return mutes(t.labels(), at);
-    }
-
-    private static boolean related(AlertTransition src, AlertTransition target) {
-        if (src.alertId().equals(target.alertId())) {
-            return false;
-        }
-        if (target.group().isEmpty()) {
-            return src.monitorId().equals(target.monitorId());
-        }
-        for (Map.Entry<String, String> e : target.group().entrySet()) {
-            String v = src.group().getOrDefault(e.getKey(), src.labels().get(e.getKey()));
-            if (!e.getValue().equals(v)) {
-                return false;
-            }
-        }
-        return true;
+        Optional<Mute> inhibited = inhibitor.inhibits(t, at);
+        return inhibited.isPresent() ? inhibited : mutes(t.labels(), at);
     }
 }
