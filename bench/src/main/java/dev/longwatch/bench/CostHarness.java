@@ -90,9 +90,14 @@ public final class CostHarness {
         }
     }
 
-    /** The ingest side of a run: way, collector flush interval, partition buckets, shards actually rolled up. */
-    record IngestOptions(IngestWay way, int flushSeconds, int buckets, int consumeShards) {
-        static final IngestOptions DEFAULT = new IngestOptions(IngestWay.PER_HOST, 10, StreamPacker.DEFAULT_BUCKETS, 0);
+    /**
+     * The ingest side of a run: way, collector flush interval, partition buckets, shards actually rolled up, and
+     * (with {@code --ingest=kinesis}) whether the producer keys records by bucket or, to measure what the consumers'
+     * shard affinity is worth, puts each flush in one record under a new key ({@code --keys=flush}).
+     */
+    record IngestOptions(IngestWay way, int flushSeconds, int buckets, int consumeShards, boolean keyPerFlush) {
+        static final IngestOptions DEFAULT = new IngestOptions(IngestWay.PER_HOST, 10, StreamPacker.DEFAULT_BUCKETS, 0,
+                false);
     }
 
     record Options(int series, int intervalSeconds, int hours, int windowSeconds, int shards, int batchSize,
@@ -120,6 +125,7 @@ public final class CostHarness {
             int flush = 10;
             int buckets = StreamPacker.DEFAULT_BUCKETS;
             int consumeShards = 0;
+            boolean keyPerFlush = false;
             for (String a : args) {
                 String[] kv = a.split("=", 2);
                 if (kv.length != 2) {
@@ -128,6 +134,13 @@ public final class CostHarness {
                 }
                 if (kv[0].equals("--ingest")) {
                     way = IngestWay.parse(kv[1]);
+                    continue;
+                }
+                if (kv[0].equals("--keys")) {
+                    if (!kv[1].equals("bucket") && !kv[1].equals("flush")) {
+                        throw new IllegalArgumentException("--keys must be bucket or flush, got " + kv[1]);
+                    }
+                    keyPerFlush = kv[1].equals("flush");
                     continue;
                 }
                 int v = Integer.parseInt(kv[1]);
@@ -152,6 +165,10 @@ public final class CostHarness {
                 throw new IllegalArgumentException("need a flush interval that divides 60 s, 1-" + StreamPacker.MAX_BUCKETS
                         + " buckets and --consume-shards between 1 and --shards");
             }
+            if (keyPerFlush && (way != IngestWay.KINESIS || (consumeShards != 0 && consumeShards != shards))) {
+                throw new IllegalArgumentException("--keys=flush needs --ingest=kinesis and every shard rolled up (a "
+                        + "series is then on every shard)");
+            }
             if (series < 10 || hours < 1 || shards < 1 || interval < 1 || 60 % interval != 0
                     || window < 1 || window > 300 || archiveWindow < 1 || archiveWindow > 300
                     || batchSize < 1 || batchSize > 10_000) {
@@ -160,7 +177,7 @@ public final class CostHarness {
                         + "(Lambda's limits for Kinesis)");
             }
             return new Options(series, interval, hours, window, shards, batchSize, archiveWindow,
-                    new IngestOptions(way, flush, buckets, consumeShards));
+                    new IngestOptions(way, flush, buckets, consumeShards, keyPerFlush));
         }
     }
 
@@ -402,7 +419,8 @@ public final class CostHarness {
                         + "%d shard(s), %d of them rolled up and archived (%,d series, %,d points); compactor every "
                         + "minute%n", series, hosts, Workloads.HOST_METRICS.size(), io.way().label(),
                 io.way() == IngestWay.PER_HOST ? " (one request per host per report)"
-                        : " (flush every " + io.flushSeconds() + " s)", io.buckets(), o.intervalSeconds(), o.hours(),
+                        : " (flush every " + io.flushSeconds() + " s" + (io.keyPerFlush() ? ", a key per flush" : "")
+                        + ")", io.buckets(), o.intervalSeconds(), o.hours(),
                 series * pointsPerSeries, o.windowSeconds(), o.shards(), o.consumedShards(), consumedSeries, points);
         System.out.println("Starting DynamoDB Local in-process ...");
         DynamoDbClient local = DynamoDBEmbedded.create(true).dynamoDbClient();
@@ -417,7 +435,7 @@ public final class CostHarness {
         SimulatedStream stream = new SimulatedStream(o.shards(), o.consumedShards(), 2, clock);
         CountingPublisher kinesis = new CountingPublisher(stream, clock, stream::shardOf);
         IngestService ingest = new IngestService(payloads, kinesis, PlatformMetrics.NONE, io.buckets());
-        StreamPacker producerPacker = new StreamPacker(new StreamRecords(payloads), io.buckets());
+        StreamPacker producerPacker = new StreamPacker(new StreamRecords(payloads), io.keyPerFlush() ? 1 : io.buckets());
         Gateway gateway = new Gateway();
         DynamoDbRollupStore rollups = new DynamoDbRollupStore(ddb, tables.rollups(), metrics, retention);
         // The state table and the compactor's series listing use calls CapacityMeter does not wrap (GetItem,
@@ -495,7 +513,9 @@ public final class CostHarness {
                         List<StreamPublisher.OutgoingRecord> out = new ArrayList<>();
                         for (StreamPacker.Packed p : producerPacker.packMetrics(Workloads.TENANT,
                                 payloads.parseMetrics(body).series())) {
-                            out.add(new StreamPublisher.OutgoingRecord(p.partitionKey(), p.data()));
+                            // --keys=flush: every record of a flush under a key of its own (no shard affinity).
+                            out.add(new StreamPublisher.OutgoingRecord(io.keyPerFlush() ? "flush-" + gateway.flushes
+                                    : p.partitionKey(), p.data()));
                         }
                         kinesis.publish(out);
                         producerCalls.add(s);

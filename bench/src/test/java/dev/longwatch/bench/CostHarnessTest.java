@@ -36,6 +36,12 @@ class CostHarnessTest {
         assertThrows(IllegalArgumentException.class,
                 () -> CostHarness.Options.parse(new String[]{"--shards=2", "--consume-shards=3"}));
         assertThrows(IllegalArgumentException.class, () -> CostHarness.Options.parse(new String[]{"--flush=7"}));
+        assertTrue(CostHarness.Options.parse(new String[]{"--ingest=kinesis", "--keys=flush", "--shards=2"}).ingest()
+                .keyPerFlush());
+        assertThrows(IllegalArgumentException.class, () -> CostHarness.Options.parse(new String[]{"--ingest=collector",
+                "--keys=flush"}), "only the direct producer chooses its keys");
+        assertThrows(IllegalArgumentException.class, () -> CostHarness.Options.parse(new String[]{"--ingest=kinesis",
+                "--keys=flush", "--shards=2", "--consume-shards=1"}), "without affinity every shard must be read");
     }
 
     @Test
