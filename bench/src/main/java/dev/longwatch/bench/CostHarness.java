@@ -18,6 +18,7 @@ import dev.longwatch.core.rollup.compact.CompactorService;
 import dev.longwatch.core.telemetry.InMemoryMetrics;
 import dev.longwatch.core.telemetry.PlatformMetrics;
 import dev.longwatch.model.Payloads;
+import dev.longwatch.model.StreamPacker;
 import dev.longwatch.model.StreamRecords;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -27,6 +28,7 @@ import software.amazon.dynamodb.services.local.embedded.DynamoDBEmbedded;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -64,8 +66,53 @@ public final class CostHarness {
     /** DynamoDB bills storage as the item's bytes plus 100 bytes of overhead per item. */
     static final int ITEM_OVERHEAD_BYTES = 100;
 
+    /** How points reach the stream (docs/cost.md, "Scenarios"). */
+    enum IngestWay {
+        /** Every host sends its own request per report: the API, the ingest Lambda, one publish per host. */
+        PER_HOST,
+        /** A collector gateway gathers the hosts' reports and sends one request per flush (under the body limit). */
+        COLLECTOR,
+        /** A collector puts packed records on the stream itself (PutRecords): no API Gateway, no ingest Lambda. */
+        KINESIS;
+
+        static IngestWay parse(String s) {
+            return switch (s) {
+                case "per-host" -> PER_HOST;
+                case "collector" -> COLLECTOR;
+                case "kinesis" -> KINESIS;
+                default -> throw new IllegalArgumentException("--ingest must be per-host, collector or kinesis, got "
+                        + s);
+            };
+        }
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /**
+     * The ingest side of a run: way, collector flush interval, partition buckets, shards actually rolled up, and
+     * (with {@code --ingest=kinesis}) whether the producer keys records by bucket or, to measure what the consumers'
+     * shard affinity is worth, puts each flush in one record under a new key ({@code --keys=flush}).
+     */
+    record IngestOptions(IngestWay way, int flushSeconds, int buckets, int consumeShards, boolean keyPerFlush) {
+        static final IngestOptions DEFAULT = new IngestOptions(IngestWay.PER_HOST, 10, StreamPacker.DEFAULT_BUCKETS, 0,
+                false);
+    }
+
     record Options(int series, int intervalSeconds, int hours, int windowSeconds, int shards, int batchSize,
-                   int archiveWindowSeconds) {
+                   int archiveWindowSeconds, IngestOptions ingest) {
+        Options(int series, int intervalSeconds, int hours, int windowSeconds, int shards, int batchSize,
+                int archiveWindowSeconds) {
+            this(series, intervalSeconds, hours, windowSeconds, shards, batchSize, archiveWindowSeconds,
+                    IngestOptions.DEFAULT);
+        }
+
+        /** Shards whose records are rolled up and archived (all unless {@code --consume-shards}). */
+        int consumedShards() {
+            return ingest.consumeShards() == 0 ? shards : ingest.consumeShards();
+        }
+
         static Options parse(String[] args) {
             int series = 10_000;
             int interval = 60;
@@ -74,11 +121,27 @@ public final class CostHarness {
             int shards = 1;
             int batchSize = 10_000;
             int archiveWindow = 60;
+            IngestWay way = IngestWay.PER_HOST;
+            int flush = 10;
+            int buckets = StreamPacker.DEFAULT_BUCKETS;
+            int consumeShards = 0;
+            boolean keyPerFlush = false;
             for (String a : args) {
                 String[] kv = a.split("=", 2);
                 if (kv.length != 2) {
                     throw new IllegalArgumentException("unknown argument " + a + "; use --series=N --interval=S "
                             + "--hours=N --window=S --shards=N");
+                }
+                if (kv[0].equals("--ingest")) {
+                    way = IngestWay.parse(kv[1]);
+                    continue;
+                }
+                if (kv[0].equals("--keys")) {
+                    if (!kv[1].equals("bucket") && !kv[1].equals("flush")) {
+                        throw new IllegalArgumentException("--keys must be bucket or flush, got " + kv[1]);
+                    }
+                    keyPerFlush = kv[1].equals("flush");
+                    continue;
                 }
                 int v = Integer.parseInt(kv[1]);
                 switch (kv[0]) {
@@ -89,10 +152,22 @@ public final class CostHarness {
                     case "--shards" -> shards = v;
                     case "--batch-size" -> batchSize = v;
                     case "--archive-window" -> archiveWindow = v;
+                    case "--flush" -> flush = v;
+                    case "--buckets" -> buckets = v;
+                    case "--consume-shards" -> consumeShards = v;
                     default -> throw new IllegalArgumentException("unknown option " + kv[0]
-                            + "; use --series, --interval, --hours, --window, --shards, --batch-size or "
-                            + "--archive-window");
+                            + "; use --series, --interval, --hours, --window, --shards, --batch-size, "
+                            + "--archive-window, --ingest, --flush, --buckets or --consume-shards");
                 }
+            }
+            if (flush < 1 || flush > 60 || 60 % flush != 0 || buckets < 1 || buckets > StreamPacker.MAX_BUCKETS
+                    || consumeShards < 0 || consumeShards > shards) {
+                throw new IllegalArgumentException("need a flush interval that divides 60 s, 1-" + StreamPacker.MAX_BUCKETS
+                        + " buckets and --consume-shards between 1 and --shards");
+            }
+            if (keyPerFlush && (way != IngestWay.KINESIS || (consumeShards != 0 && consumeShards != shards))) {
+                throw new IllegalArgumentException("--keys=flush needs --ingest=kinesis and every shard rolled up (a "
+                        + "series is then on every shard)");
             }
             if (series < 10 || hours < 1 || shards < 1 || interval < 1 || 60 % interval != 0
                     || window < 1 || window > 300 || archiveWindow < 1 || archiveWindow > 300
@@ -101,34 +176,133 @@ public final class CostHarness {
                         + "divides 60 s, batching windows of 1-300 s and a batch size of 1-10,000 records "
                         + "(Lambda's limits for Kinesis)");
             }
-            return new Options(series, interval, hours, window, shards, batchSize, archiveWindow);
+            return new Options(series, interval, hours, window, shards, batchSize, archiveWindow,
+                    new IngestOptions(way, flush, buckets, consumeShards, keyPerFlush));
         }
     }
 
-    /** Counts what PutRecords would be billed for, then hands the records to the simulated stream. */
+    /**
+     * Counts what PutRecords would be billed for, then hands the records to the simulated stream. Also keeps, per
+     * shard and second, the records and bytes written: the peaks decide how many provisioned shards are needed.
+     */
     static final class CountingPublisher implements StreamPublisher {
         private final StreamPublisher next;
+        private final java.time.Clock clock;
+        private final java.util.function.ToIntFunction<String> shardOf;
         long calls;
         long records;
         long bytes;
         long kbRounded;
         long payloadUnits;
+        /** Per shard: second → {records, bytes}. */
+        final Map<Integer, Map<Long, long[]>> perSecond = new TreeMap<>();
 
         CountingPublisher(StreamPublisher next) {
+            this(next, null, k -> 0);
+        }
+
+        CountingPublisher(StreamPublisher next, java.time.Clock clock, java.util.function.ToIntFunction<String> shardOf) {
             this.next = next;
+            this.clock = clock;
+            this.shardOf = shardOf;
         }
 
         @Override
         public void publish(List<OutgoingRecord> out) {
-            calls += (out.size() + 499) / 500; // the Kinesis adapter sends at most 500 records per PutRecords
+            // As KinesisStreamPublisher: at most 500 records and 5 MiB per PutRecords call.
+            long callBytes = 0;
+            int callRecords = 0;
             for (OutgoingRecord r : out) {
                 long size = r.data().length + r.partitionKey().length(); // Kinesis counts the key too
+                if (callRecords == 0 || callRecords == 500 || callBytes + size > 5L * 1024 * 1024) {
+                    calls++;
+                    callRecords = 0;
+                    callBytes = 0;
+                }
+                callRecords++;
+                callBytes += size;
                 records++;
                 bytes += size;
                 kbRounded += (size + 1023) / 1024;
                 payloadUnits += (size + 25_599) / 25_600;
+                if (clock != null) {
+                    long[] v = perSecond.computeIfAbsent(shardOf.applyAsInt(r.partitionKey()), k -> new TreeMap<>())
+                            .computeIfAbsent(clock.millis() / 1000, k -> new long[2]);
+                    v[0]++;
+                    v[1] += size;
+                }
             }
             next.publish(out);
+        }
+
+        /** The highest records and bytes any shard took in one second: {records, bytes}. */
+        long[] peakPerShardSecond() {
+            long[] peak = new long[2];
+            for (Map<Long, long[]> shard : perSecond.values()) {
+                for (long[] v : shard.values()) {
+                    peak[0] = Math.max(peak[0], v[0]);
+                    peak[1] = Math.max(peak[1], v[1]);
+                }
+            }
+            return peak;
+        }
+    }
+
+    /**
+     * A collector gateway: takes the hosts' reports as they come and sends them on every {@code flush} — as one
+     * ingest API request (split below the 1 MiB body limit) or, with {@code --ingest=kinesis}, as records packed
+     * the way the ingest API packs them, put on the stream directly.
+     */
+    static final class Gateway {
+        /** Below the API's 1 MiB body limit, with room for the wrapper. */
+        static final int MAX_BODY_BYTES = 1_000_000;
+        private final List<byte[]> buffered = new ArrayList<>();
+        private int bufferedBytes;
+        long requests;
+        long flushes;
+        long largestBody;
+
+        void add(byte[] hostReport) {
+            buffered.add(hostReport);
+            bufferedBytes += hostReport.length;
+        }
+
+        boolean isEmpty() {
+            return buffered.isEmpty();
+        }
+
+        /** The buffered reports as request bodies of at most {@link #MAX_BODY_BYTES}; the buffer is then empty. */
+        List<byte[]> drainBodies() {
+            List<byte[]> bodies = new ArrayList<>();
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream(Math.min(bufferedBytes, MAX_BODY_BYTES));
+            for (byte[] report : buffered) {
+                // A host report is {"series":[...]}: take what is between the brackets.
+                int from = "{\"series\":[".length();
+                int to = report.length - 2;
+                if (body.size() > 0 && body.size() + (to - from) + 3 > MAX_BODY_BYTES) {
+                    bodies.add(close(body));
+                    body.reset();
+                }
+                body.write(body.size() == 0 ? '{' : ',');
+                if (body.size() == 1) {
+                    body.writeBytes("\"series\":[".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+                body.write(report, from, to - from);
+            }
+            if (body.size() > 0) {
+                bodies.add(close(body));
+            }
+            buffered.clear();
+            bufferedBytes = 0;
+            flushes++;
+            requests += bodies.size();
+            bodies.forEach(b -> largestBody = Math.max(largestBody, b.length));
+            return bodies;
+        }
+
+        private static byte[] close(java.io.ByteArrayOutputStream body) {
+            body.writeBytes("]}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return body.toByteArray();
         }
     }
 
@@ -233,11 +407,21 @@ public final class CostHarness {
         Options o = Options.parse(args);
         int hosts = o.series() / Workloads.HOST_METRICS.size();
         int series = hosts * Workloads.HOST_METRICS.size();
-        long points = (long) series * o.hours() * 3600 / o.intervalSeconds();
-        System.out.printf(Locale.ROOT, "Cost harness: %,d series (%,d hosts x %d, one request per host per report), "
-                        + "one point every %d s, %d simulated hours = %,d points; %d s batching window, %d shard(s); "
-                        + "compactor every minute%n", series, hosts, Workloads.HOST_METRICS.size(),
-                o.intervalSeconds(), o.hours(), points, o.windowSeconds(), o.shards());
+        long pointsPerSeries = (long) o.hours() * 3600 / o.intervalSeconds();
+        IngestOptions io = o.ingest();
+        // The series on the shards that are rolled up (all, unless --consume-shards): their points are checked.
+        long consumedSeries = IntStream.range(0, series).filter(i -> SimulatedStream.shardOf(
+                StreamPacker.partitionKey(StreamPacker.bucketOf(Workloads.seriesId(i), io.buckets()), io.buckets()),
+                o.shards()) < o.consumedShards()).count();
+        long points = consumedSeries * pointsPerSeries;
+        System.out.printf(Locale.ROOT, "Cost harness: %,d series (%,d hosts x %d), ingest %s%s, %d partition "
+                        + "bucket(s), one point every %d s, %d simulated hours = %,d points; %d s batching window, "
+                        + "%d shard(s), %d of them rolled up and archived (%,d series, %,d points); compactor every "
+                        + "minute%n", series, hosts, Workloads.HOST_METRICS.size(), io.way().label(),
+                io.way() == IngestWay.PER_HOST ? " (one request per host per report)"
+                        : " (flush every " + io.flushSeconds() + " s" + (io.keyPerFlush() ? ", a key per flush" : "")
+                        + ")", io.buckets(), o.intervalSeconds(), o.hours(),
+                series * pointsPerSeries, o.windowSeconds(), o.shards(), o.consumedShards(), consumedSeries, points);
         System.out.println("Starting DynamoDB Local in-process ...");
         DynamoDbClient local = DynamoDBEmbedded.create(true).dynamoDbClient();
         CapacityMeter ddb = new CapacityMeter(local);
@@ -248,9 +432,11 @@ public final class CostHarness {
         Payloads payloads = Workloads.payloads(clock);
         InMemoryMetrics metrics = new InMemoryMetrics();
         Retention retention = Retention.DEFAULTS;
-        SimulatedStream stream = new SimulatedStream(o.shards(), 2, clock);
-        CountingPublisher kinesis = new CountingPublisher(stream);
-        IngestService ingest = new IngestService(payloads, kinesis, PlatformMetrics.NONE);
+        SimulatedStream stream = new SimulatedStream(o.shards(), o.consumedShards(), 2, clock);
+        CountingPublisher kinesis = new CountingPublisher(stream, clock, stream::shardOf);
+        IngestService ingest = new IngestService(payloads, kinesis, PlatformMetrics.NONE, io.buckets());
+        StreamPacker producerPacker = new StreamPacker(new StreamRecords(payloads), io.keyPerFlush() ? 1 : io.buckets());
+        Gateway gateway = new Gateway();
         DynamoDbRollupStore rollups = new DynamoDbRollupStore(ddb, tables.rollups(), metrics, retention);
         // The state table and the compactor's series listing use calls CapacityMeter does not wrap (GetItem,
         // UpdateItem, Scan); their units come from ConsumedCapacity only.
@@ -266,6 +452,7 @@ public final class CostHarness {
         ArchiveCompactor archiveCompactor = new ArchiveCompactor(s3, PlatformMetrics.NONE, Duration.ofMinutes(10), 16);
 
         Invocations ingestCalls = new Invocations();
+        Invocations producerCalls = new Invocations();
         Invocations compactorCalls = new Invocations();
         Invocations compactorWorking = new Invocations();
         long[] pointsApplied = {0};
@@ -275,7 +462,7 @@ public final class CostHarness {
         int compactorSlabWrites = 0;
 
         long intervalMillis = o.intervalSeconds() * 1000L;
-        Mapping rollupMapping = new Mapping(0, o.shards(), T0, o.windowSeconds() * 1000L, o.batchSize(), batch -> {
+        Mapping rollupMapping = new Mapping(0, o.consumedShards(), T0, o.windowSeconds() * 1000L, o.batchSize(), batch -> {
             RollupService.BatchOutcome out = rollup.apply(batch);
             if (!out.failedSequenceNumbers().isEmpty()) {
                 throw new IllegalStateException("rollup failed records: " + out.failedSequenceNumbers());
@@ -283,7 +470,7 @@ public final class CostHarness {
             pointsApplied[0] += out.pointsApplied();
             return out.pointsApplied();
         });
-        Mapping archiveMapping = new Mapping(1, o.shards(), T0, o.archiveWindowSeconds() * 1000L, o.batchSize(),
+        Mapping archiveMapping = new Mapping(1, o.consumedShards(), T0, o.archiveWindowSeconds() * 1000L, o.batchSize(),
                 batch -> {
                     ArchiveService.BatchOutcome out = archive.apply(batch.stream().map(r ->
                             new ArchiveService.IncomingRecord(r.shardId(), r.sequenceNumber(), r.data())).toList());
@@ -303,11 +490,51 @@ public final class CostHarness {
         long end = ingestEnd + Duration.ofMinutes(12).toMillis();
         long nextCompactor = T0 + 60_000;
         long nextTick = T0;
+        long flushMillis = io.flushSeconds() * 1000L;
+        long[] nextFlush = {io.way() == IngestWay.PER_HOST ? Long.MAX_VALUE : T0 + flushMillis};
         long started = System.nanoTime();
+        // The collector's flush at time f: one API request per body (collector) or packed records put directly.
+        java.util.function.LongConsumer flush = f -> {
+            for (Mapping m : mappings) {
+                m.deliverDue(stream, clock, f);
+            }
+            clock.set(f);
+            if (!gateway.isEmpty()) {
+                for (byte[] body : gateway.drainBodies()) {
+                    long s = System.nanoTime();
+                    if (io.way() == IngestWay.COLLECTOR) {
+                        IngestResult r = ingest.ingestMetrics(Workloads.TENANT, body);
+                        ingestCalls.add(s);
+                        if (!r.rejected().isEmpty()) {
+                            throw new IllegalStateException("the collector's request was refused: " + r.rejected());
+                        }
+                    } else {
+                        // The producer holds its points in memory; parsing the body stands in for that.
+                        List<StreamPublisher.OutgoingRecord> out = new ArrayList<>();
+                        for (StreamPacker.Packed p : producerPacker.packMetrics(Workloads.TENANT,
+                                payloads.parseMetrics(body).series())) {
+                            // --keys=flush: every record of a flush under a key of its own (no shard affinity).
+                            out.add(new StreamPublisher.OutgoingRecord(io.keyPerFlush() ? "flush-" + gateway.flushes
+                                    : p.partitionKey(), p.data()));
+                        }
+                        kinesis.publish(out);
+                        producerCalls.add(s);
+                    }
+                }
+            }
+            for (Mapping m : mappings) {
+                m.deliverFull(stream, clock, f);
+            }
+            nextFlush[0] = f + flushMillis;
+        };
 
         while (true) {
             long nextWindow = Math.min(rollupMapping.nextDue(), archiveMapping.nextDue());
             long next = Math.min(nextTick < ingestEnd ? nextTick : Long.MAX_VALUE, Math.min(nextWindow, nextCompactor));
+            if (nextFlush[0] <= ingestEnd + flushMillis && nextFlush[0] < next && nextFlush[0] <= end) {
+                flush.accept(nextFlush[0]);
+                continue;
+            }
             if (next > end) {
                 break;
             }
@@ -348,10 +575,17 @@ public final class CostHarness {
                     for (Mapping m : mappings) {
                         m.deliverDue(stream, clock, t);
                     }
+                    while (nextFlush[0] <= t) {
+                        flush.accept(nextFlush[0]);
+                    }
                     clock.set(t);
+                    byte[] report = WriteUnitsHarness.hostReport(h, series, t, rnd);
+                    if (io.way() != IngestWay.PER_HOST) {
+                        gateway.add(report);
+                        continue;
+                    }
                     long s = System.nanoTime();
-                    IngestResult r = ingest.ingestMetrics(Workloads.TENANT,
-                            WriteUnitsHarness.hostReport(h, series, t, rnd));
+                    IngestResult r = ingest.ingestMetrics(Workloads.TENANT, report);
                     ingestCalls.add(s);
                     if (!r.rejected().isEmpty()) {
                         throw new IllegalStateException("the simulated report was refused: " + r.rejected());
@@ -372,12 +606,20 @@ public final class CostHarness {
 
         System.out.printf(Locale.ROOT, "%n== Counts (%,d points, %d h of reports; wall %.0f s) ==%n", points,
                 o.hours(), (System.nanoTime() - started) / 1e9);
-        System.out.printf(Locale.ROOT, "ingest API requests (= ingest Lambda invocations): %,d (%.2f ms each here)%n",
-                ingestCalls.count, ingestCalls.meanMillis());
-        System.out.printf(Locale.ROOT, "Kinesis: %,d PutRecords calls, %,d records, %,d bytes (%.1f B/record), "
-                        + "%,d KB billed on-demand (1 KB-rounded), %,d PUT payload units (25 KB)%n",
-                kinesis.calls, kinesis.records, kinesis.bytes, (double) kinesis.bytes / kinesis.records,
-                kinesis.kbRounded, kinesis.payloadUnits);
+        long allPoints = series * pointsPerSeries;
+        System.out.printf(Locale.ROOT, "ingest API requests (= ingest Lambda invocations): %,d (%.2f ms each here)%s%n",
+                ingestCalls.count, ingestCalls.meanMillis(), io.way() == IngestWay.PER_HOST ? ""
+                        : String.format(Locale.ROOT, "; collector flushes %,d, largest body %,d bytes%s",
+                        gateway.flushes, gateway.largestBody, io.way() == IngestWay.KINESIS ? String.format(Locale.ROOT,
+                                ", producer packing %.2f ms per flush here", producerCalls.meanMillis()) : ""));
+        System.out.printf(Locale.ROOT, "Kinesis (all %d shards, all %,d points): %,d PutRecords calls, %,d records "
+                        + "(%.3f per point), %,d bytes (%.1f B/record, %.2f B/point), %,d KB billed on-demand "
+                        + "(1 KB-rounded; %.1f per 1,000 points), %,d PUT payload units (25 KB; %.1f per 1,000 points)%n",
+                o.shards(), allPoints, kinesis.calls, kinesis.records, (double) kinesis.records / allPoints,
+                kinesis.bytes, (double) kinesis.bytes / kinesis.records, (double) kinesis.bytes / allPoints,
+                kinesis.kbRounded, kinesis.kbRounded * 1000.0 / allPoints, kinesis.payloadUnits,
+                kinesis.payloadUnits * 1000.0 / allPoints);
+        printStreamNeeds(o, kinesis);
         System.out.printf(Locale.ROOT, "rollup Lambda invocations: %,d (%.0f ms each here, DynamoDB Local in-process), "
                         + "%.0f records each, %,d of them full batches (%,d records)%n", rollupCalls.count,
                 rollupCalls.meanMillis(), (double) rollupMapping.records / rollupCalls.count, rollupMapping.fullBatches,
@@ -446,6 +688,42 @@ public final class CostHarness {
                 (double) minute[1] / points, hoursCompacted == 0 ? 0 : (double) hour[1] / series / o.hours(),
                 hoursCompacted);
         local.close();
+    }
+
+    /**
+     * What a provisioned stream needs for this load: per shard 1 MiB/s and 1,000 records/s in (Kinesis's limits),
+     * with 2x headroom over the busiest second any shard saw, and few enough records per shard that a batching window
+     * fills before Lambda's 10,000-record batch limit (else the window is cut short: more rollup writes).
+     */
+    static void printStreamNeeds(Options o, CountingPublisher kinesis) {
+        double seconds = o.hours() * 3600.0;
+        long[] peak = kinesis.peakPerShardSecond();
+        double recordsPerSecond = kinesis.records / seconds;
+        double bytesPerSecond = kinesis.bytes / seconds;
+        // On `shards` shards the busiest shard took peak[]; on one shard it would take all shards' busiest second.
+        long busiestRecords = 0;
+        long busiestBytes = 0;
+        Map<Long, long[]> total = new TreeMap<>();
+        for (Map<Long, long[]> shard : kinesis.perSecond.values()) {
+            shard.forEach((sec, v) -> {
+                long[] t = total.computeIfAbsent(sec, k -> new long[2]);
+                t[0] += v[0];
+                t[1] += v[1];
+            });
+        }
+        for (long[] v : total.values()) {
+            busiestRecords = Math.max(busiestRecords, v[0]);
+            busiestBytes = Math.max(busiestBytes, v[1]);
+        }
+        int forThroughput = (int) Math.max(1, Math.ceil(2.0 * Math.max(busiestRecords / 1000.0,
+                busiestBytes / 1_048_576.0)));
+        int forWindow = (int) Math.max(1, Math.ceil(recordsPerSecond * o.windowSeconds() / 10_000.0));
+        System.out.printf(Locale.ROOT, "stream load: %.1f records/s, %,.0f B/s on average; busiest second %,d records, "
+                        + "%,d bytes over the stream (%,d records, %,d bytes on the busiest shard); provisioned "
+                        + "shards needed: %d for throughput (2x headroom), %d so that a %d-s window fits a "
+                        + "10,000-record batch -> %d (a bucket never spans shards: at most %d shards carry data)%n",
+                recordsPerSecond, bytesPerSecond, busiestRecords, busiestBytes, peak[0], peak[1], forThroughput,
+                forWindow, o.windowSeconds(), Math.max(forThroughput, forWindow), o.ingest().buckets());
     }
 
     private static double totalUnits(InMemoryMetrics metrics, TableNames tables) {

@@ -21,12 +21,27 @@ final class SimulatedStream implements StreamPublisher {
     private final List<List<List<RollupService.IncomingRecord>>> pending = new ArrayList<>();
     private final long[] nextSequence;
     private final Clock clock;
+    /** Shards from this one on are written (and counted by the caller) but never read: their records are dropped. */
+    private final int consumedShards;
+    long droppedRecords;
 
     SimulatedStream(int shards, Clock clock) {
         this(shards, 1, clock);
     }
 
     SimulatedStream(int shards, int consumers, Clock clock) {
+        this(shards, shards, consumers, clock);
+    }
+
+    /**
+     * A stream of {@code shards} shards of which the consumers read only the first {@code consumedShards}: the cost
+     * harness writes a whole fleet (true Kinesis counts) and rolls up one shard's share (DynamoDB counts per share).
+     */
+    SimulatedStream(int shards, int consumedShards, int consumers, Clock clock) {
+        if (consumedShards < 1 || consumedShards > shards) {
+            throw new IllegalArgumentException("consumed shards must be 1 to " + shards + ", got " + consumedShards);
+        }
+        this.consumedShards = consumedShards;
         this.clock = clock;
         this.nextSequence = new long[shards];
         for (int c = 0; c < consumers; c++) {
@@ -49,6 +64,11 @@ final class SimulatedStream implements StreamPublisher {
     public void publish(List<OutgoingRecord> records) {
         for (OutgoingRecord r : records) {
             int shard = shardOf(r.partitionKey());
+            if (shard >= consumedShards) {
+                droppedRecords++;
+                nextSequence[shard]++;
+                continue;
+            }
             RollupService.IncomingRecord record = new RollupService.IncomingRecord(shardId(shard),
                     Workloads.sequenceNumber(nextSequence[shard]++), clock.millis(), r.data());
             for (List<List<RollupService.IncomingRecord>> consumer : pending) {
@@ -83,14 +103,19 @@ final class SimulatedStream implements StreamPublisher {
         return pending.stream().allMatch(c -> c.stream().allMatch(List::isEmpty));
     }
 
-    private int shardOf(String partitionKey) {
-        if (shards() == 1) {
+    int shardOf(String partitionKey) {
+        return shardOf(partitionKey, shards());
+    }
+
+    /** The shard of a key on a stream of {@code shards} shards that split the hash-key space evenly. */
+    static int shardOf(String partitionKey, int shards) {
+        if (shards == 1) {
             return 0;
         }
         try {
             byte[] md5 = MessageDigest.getInstance("MD5").digest(partitionKey.getBytes(StandardCharsets.UTF_8));
             long top = ((md5[0] & 0xffL) << 8) | (md5[1] & 0xffL); // the top 16 bits pick the hash-key range
-            return (int) (top * shards() / 65536);
+            return (int) (top * shards / 65536);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("MD5 is required by every JVM", e);
         }

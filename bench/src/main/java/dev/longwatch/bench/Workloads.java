@@ -6,6 +6,7 @@ import dev.longwatch.model.Payloads;
 import dev.longwatch.model.Series;
 import dev.longwatch.model.StreamRecord;
 import dev.longwatch.model.StreamRecords;
+import dev.longwatch.model.SeriesKey;
 import dev.longwatch.model.Tags;
 
 import java.nio.charset.StandardCharsets;
@@ -75,6 +76,12 @@ public final class Workloads {
 
     public static Tags tagsOf(int seriesIndex) {
         return hostTags(seriesIndex / HOST_METRICS.size());
+    }
+
+    /** The series id (Kinesis bucket input) of series {@code seriesIndex} of {@link #TENANT}. */
+    public static String seriesId(int seriesIndex) {
+        MetricSpec m = metricOf(seriesIndex);
+        return new SeriesKey(TENANT, m.name(), m.type(), tagsOf(seriesIndex)).id();
     }
 
     /** A plausible value for one point of a metric of this type: what real clients write (short decimals). */

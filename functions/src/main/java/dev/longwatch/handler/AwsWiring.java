@@ -44,6 +44,7 @@ import dev.longwatch.core.telemetry.PlatformMetrics;
 import dev.longwatch.model.IngestLimits;
 import dev.longwatch.model.PayloadException;
 import dev.longwatch.model.Payloads;
+import dev.longwatch.model.StreamPacker;
 import dev.longwatch.model.StreamRecords;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -214,7 +215,28 @@ final class AwsWiring {
     }
 
     IngestService ingestService() {
-        return new IngestService(payloads(), kinesisPublisher(), metrics);
+        return new IngestService(payloads(), kinesisPublisher(), metrics, streamPartitionBuckets());
+    }
+
+    /**
+     * How many partition keys metrics records spread over ({@code StreamPacker}): {@code LONGWATCH_STREAM_PARTITION_BUCKETS},
+     * 4 by default. At least the stream's shard count; see api-spec/kinesis-record-format.md.
+     */
+    private int streamPartitionBuckets() {
+        String v = env.get("LONGWATCH_STREAM_PARTITION_BUCKETS");
+        if (v == null || v.isBlank()) {
+            return StreamPacker.DEFAULT_BUCKETS;
+        }
+        try {
+            int buckets = Integer.parseInt(v.trim());
+            if (buckets >= 1 && buckets <= StreamPacker.MAX_BUCKETS) {
+                return buckets;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IllegalStateException("environment variable LONGWATCH_STREAM_PARTITION_BUCKETS must be a whole "
+                + "number from 1 to " + StreamPacker.MAX_BUCKETS + ", got \"" + v + "\"");
     }
 
     private StreamPublisher kinesisPublisher() {

@@ -6,7 +6,7 @@ import dev.longwatch.model.ParsedEvents;
 import dev.longwatch.model.ParsedMetrics;
 import dev.longwatch.model.Payloads;
 import dev.longwatch.model.Rejection;
-import dev.longwatch.model.Series;
+import dev.longwatch.model.StreamPacker;
 import dev.longwatch.model.StreamRecord;
 import dev.longwatch.model.StreamRecords;
 
@@ -18,34 +18,37 @@ import java.util.List;
  * after the stream holds every accepted item, so a 202 means the data is durable.
  */
 public final class IngestService {
-    /** Points per stream record: keeps every record far below the 1 MiB Kinesis limit. */
-    static final int MAX_POINTS_PER_RECORD = 10_000;
     /** Events per stream record. */
     static final int MAX_EVENTS_PER_RECORD = 100;
 
     private final Payloads payloads;
     private final StreamRecords records;
+    private final StreamPacker packer;
     private final StreamPublisher publisher;
     private final PlatformMetrics metrics;
 
     public IngestService(Payloads payloads, StreamPublisher publisher, PlatformMetrics metrics) {
+        this(payloads, publisher, metrics, StreamPacker.DEFAULT_BUCKETS);
+    }
+
+    /**
+     * @param partitionBuckets how many partition keys the metrics records spread over ({@link StreamPacker}): at
+     *                         least the stream's shard count, ideally a multiple of it
+     */
+    public IngestService(Payloads payloads, StreamPublisher publisher, PlatformMetrics metrics, int partitionBuckets) {
         this.payloads = payloads;
         this.records = new StreamRecords(payloads);
+        this.packer = new StreamPacker(records, partitionBuckets);
         this.publisher = publisher;
         this.metrics = metrics;
     }
 
     public IngestResult ingestMetrics(String tenant, byte[] body) {
         ParsedMetrics parsed = payloads.parseMetrics(body);
-        List<StreamPublisher.OutgoingRecord> out = new ArrayList<>(parsed.series().size());
-        for (Series s : parsed.series()) {
-            String partitionKey = s.key(tenant).id();
-            for (int from = 0; from < s.size(); from += MAX_POINTS_PER_RECORD) {
-                Series part = from == 0 && s.size() <= MAX_POINTS_PER_RECORD ? s
-                        : s.slice(from, Math.min(s.size(), from + MAX_POINTS_PER_RECORD));
-                out.add(new StreamPublisher.OutgoingRecord(partitionKey,
-                        records.encode(new StreamRecord.Metrics(tenant, List.of(part)))));
-            }
+        // Few records (one per partition bucket the request's series fall in), each series always on one shard.
+        List<StreamPublisher.OutgoingRecord> out = new ArrayList<>(packer.buckets());
+        for (StreamPacker.Packed p : packer.packMetrics(tenant, parsed.series())) {
+            out.add(new StreamPublisher.OutgoingRecord(p.partitionKey(), p.data()));
         }
         if (!out.isEmpty()) {
             publisher.publish(out);

@@ -16,6 +16,7 @@ import dev.longwatch.handler.KinesisRollupHandler;
 import dev.longwatch.model.Event;
 import dev.longwatch.model.IngestLimits;
 import dev.longwatch.model.Payloads;
+import dev.longwatch.model.StreamPacker;
 import dev.longwatch.model.StreamRecords;
 import dev.longwatch.testing.KinesisLocal;
 import dev.longwatch.testing.LocalDynamo;
@@ -182,10 +183,14 @@ class KinesisRollupEndToEndTest {
         assertEquals(List.of(), accepted.rejected());
 
         Map<String, List<Record>> onStream = KinesisLocal.readAll(stream);
-        assertEquals(24, onStream.values().stream().mapToInt(List::size).sum(),
-                "one record per series plus one for the events");
+        assertEquals(StreamPacker.DEFAULT_BUCKETS + 1, onStream.values().stream().mapToInt(List::size).sum(),
+                "23 series packed into one record per partition bucket, plus one for the events");
         assertTrue(onStream.values().stream().filter(r -> !r.isEmpty()).count() > 1,
                 "records should be spread over both shards: " + onStream.keySet());
+        for (List<Record> shard : onStream.values()) {
+            assertTrue(shard.stream().filter(r -> r.partitionKey().startsWith("lw-")).count()
+                    <= StreamPacker.DEFAULT_BUCKETS / 2, "the bucket keys tile the hash-key space: two per shard");
+        }
 
         List<String> failures = deliver(asLambdaDeliversThem(onStream));
 

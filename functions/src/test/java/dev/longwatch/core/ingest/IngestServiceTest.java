@@ -7,6 +7,7 @@ import dev.longwatch.model.MetricType;
 import dev.longwatch.model.PayloadException;
 import dev.longwatch.model.Payloads;
 import dev.longwatch.model.Series;
+import dev.longwatch.model.StreamPacker;
 import dev.longwatch.model.StreamRecord;
 import dev.longwatch.model.StreamRecords;
 import dev.longwatch.model.Tags;
@@ -77,35 +78,138 @@ class IngestServiceTest {
         return m.series();
     }
 
-    @Test
-    void eachSeriesBecomesOneRecordKeyedByItsSeriesId() {
-        String body = "{\"series\":[" + seriesJson("cpu", "{\"host\":\"a\"}", new long[]{T, T + 1}, new double[]{1, 2})
-                + "," + seriesJson("cpu", "{\"host\":\"b\"}", new long[]{T}, new double[]{3}) + "]}";
-        IngestResult r = ingest.ingestMetrics("acme", utf8(body));
+    /** The series of these records, in record order, each record checked to be under the Kinesis limit. */
+    List<Series> decodeAll(List<StreamPublisher.OutgoingRecord> out) {
+        List<Series> all = new ArrayList<>();
+        for (StreamPublisher.OutgoingRecord rec : out) {
+            int size = rec.data().length + rec.partitionKey().getBytes(StandardCharsets.UTF_8).length;
+            assertTrue(size <= KINESIS_MAX_RECORD_BYTES, "record of " + size + " bytes");
+            all.addAll(decodeMetrics(rec));
+        }
+        return all;
+    }
 
-        assertEquals(new IngestResult(3, List.of()), r);
-        assertEquals(1, publisher.calls.size(), "one publish call for the request");
-        List<StreamPublisher.OutgoingRecord> out = publisher.all();
-        assertEquals(2, out.size());
-        Series a = new Series("cpu", MetricType.GAUGE, Tags.of("host", "a"), new long[]{T, T + 1}, new double[]{1, 2});
-        Series b = new Series("cpu", MetricType.GAUGE, Tags.of("host", "b"), new long[]{T}, new double[]{3});
-        assertEquals(a.key("acme").id(), out.get(0).partitionKey());
-        assertEquals(b.key("acme").id(), out.get(1).partitionKey());
-        assertEquals(List.of(a), decodeMetrics(out.get(0)));
-        assertEquals(List.of(b), decodeMetrics(out.get(1)));
-        assertEquals(3.0, metrics.counter("PointsAccepted"));
+    static String bucketKeyOf(Series s, String tenant) {
+        int b = StreamPacker.bucketOf(s.key(tenant).id(), StreamPacker.DEFAULT_BUCKETS);
+        return StreamPacker.partitionKey(b, StreamPacker.DEFAULT_BUCKETS);
     }
 
     @Test
-    void theSameSeriesOfAnotherTenantGoesUnderAnotherKey() {
+    void aHostsTenSeriesArePackedIntoOneRecordPerBucketKeyedByTheBucket() {
+        List<Series> sent = new ArrayList<>();
+        StringBuilder body = new StringBuilder("{\"series\":[");
+        for (int i = 0; i < 10; i++) {
+            String tags = "{\"host\":\"web-1\",\"n\":\"" + i + "\"}";
+            body.append(i == 0 ? "" : ",").append(seriesJson("cpu", tags, new long[]{T}, new double[]{i}));
+            sent.add(new Series("cpu", MetricType.GAUGE, Tags.of("host", "web-1", "n", String.valueOf(i)),
+                    new long[]{T}, new double[]{i}));
+        }
+        IngestResult r = ingest.ingestMetrics("acme", utf8(body + "]}"));
+
+        assertEquals(new IngestResult(10, List.of()), r);
+        assertEquals(1, publisher.calls.size(), "one publish call for the request");
+        List<StreamPublisher.OutgoingRecord> out = publisher.all();
+        long bucketsHit = sent.stream().map(s -> bucketKeyOf(s, "acme")).distinct().count();
+        assertEquals(bucketsHit, out.size(), "one record per bucket the request's series fall in, not one per series");
+        assertTrue(out.size() <= StreamPacker.DEFAULT_BUCKETS);
+        assertEquals(out.size(), out.stream().map(StreamPublisher.OutgoingRecord::partitionKey).distinct().count());
+        for (StreamPublisher.OutgoingRecord rec : out) {
+            for (Series s : decodeMetrics(rec)) {
+                assertEquals(bucketKeyOf(s, "acme"), rec.partitionKey(), "every series under its own bucket's key");
+            }
+        }
+        List<Series> received = decodeAll(out);
+        assertEquals(sent.size(), received.size(), "each series exactly once");
+        assertTrue(received.containsAll(sent));
+        assertEquals(10.0, metrics.counter("PointsAccepted"));
+    }
+
+    @Test
+    void aSeriesGetsTheSameKeyInEveryRequestWhateverElseTheRequestHolds() {
+        String cpu = seriesJson("cpu", "{\"host\":\"a\"}", new long[]{T}, new double[]{1});
+        ingest.ingestMetrics("acme", utf8("{\"series\":[" + cpu + "]}"));
+        StringBuilder crowd = new StringBuilder("{\"series\":[");
+        for (int i = 0; i < 50; i++) {
+            crowd.append(seriesJson("mem", "{\"host\":\"h" + i + "\"}", new long[]{T}, new double[]{i})).append(',');
+        }
+        ingest.ingestMetrics("acme", utf8(crowd + cpu + "]}"));
+
+        String first = publisher.calls.get(0).get(0).partitionKey();
+        String second = publisher.calls.get(1).stream()
+                .filter(rec -> decodeMetrics(rec).stream().anyMatch(s -> s.metric().equals("cpu")))
+                .findFirst().orElseThrow().partitionKey();
+        assertEquals(first, second, "the key follows the series, not the request: a series stays on its shard");
+    }
+
+    @Test
+    void theBucketKeysSpreadOverTheHashKeySpaceOneBucketPerSlice() {
+        int buckets = 8;
+        String[] keys = StreamPacker.partitionKeys(buckets);
+        java.math.BigInteger slice = java.math.BigInteger.ONE.shiftLeft(128).divide(java.math.BigInteger.valueOf(buckets));
+        for (int b = 0; b < buckets; b++) {
+            java.math.BigInteger hash = StreamPacker.hashKey(keys[b]);
+            assertEquals(b, hash.divide(slice).intValue(), "key " + keys[b] + " hashes into slice " + b);
+        }
+        // Kinesis's hash key is the MD5 of the key: the well-known MD5 of "" checks the arithmetic.
+        assertEquals(new java.math.BigInteger("d41d8cd98f00b204e9800998ecf8427e", 16), StreamPacker.hashKey(""));
+    }
+
+    @Test
+    void onePartitionBucketPutsAWholeRequestInOneRecord() {
+        IngestService single = new IngestService(payloads, publisher, metrics, 1);
+        StringBuilder body = new StringBuilder("{\"series\":[");
+        for (int i = 0; i < 200; i++) {
+            body.append(i == 0 ? "" : ",").append(seriesJson("cpu", "{\"host\":\"h" + i + "\"}", new long[]{T},
+                    new double[]{i}));
+        }
+        single.ingestMetrics("acme", utf8(body + "]}"));
+
+        List<StreamPublisher.OutgoingRecord> out = publisher.all();
+        assertEquals(1, out.size());
+        assertEquals(200, decodeMetrics(out.get(0)).size());
+        assertTrue(out.get(0).data().length > 1024, "a record that fills the 1 KB on-demand unit: "
+                + out.get(0).data().length + " bytes");
+    }
+
+    @Test
+    void theSameSeriesOfTwoTenantsNeverSharesARecord() {
         String body = "{\"series\":[" + seriesJson("cpu", "{}", new long[]{T}, new double[]{1}) + "]}";
         ingest.ingestMetrics("acme", utf8(body));
         ingest.ingestMetrics("globex", utf8(body));
-        assertTrue(!publisher.calls.get(0).get(0).partitionKey().equals(publisher.calls.get(1).get(0).partitionKey()));
+        assertEquals("acme", codec.decode(publisher.calls.get(0).get(0).data()).record().tenant());
+        assertEquals("globex", codec.decode(publisher.calls.get(1).get(0).data()).record().tenant());
     }
 
     @Test
-    void aLargeSeriesIsSplitIntoSeveralRecordsUnderOneMebibyteOnTheSameShard() {
+    void aRequestNearTheBodyLimitStaysUnderTheRecordLimitAndLosesNothing() {
+        // Close to the 1 MiB body limit, values with long decimal forms (the worst case for gzip), all in one
+        // bucket: the records stay under 1 MiB and hold every point once.
+        Random random = new Random(11);
+        List<Series> sent = new ArrayList<>();
+        StringBuilder body = new StringBuilder("{\"series\":[");
+        for (int i = 0; i < 30; i++) {
+            long[] ts = new long[800];
+            double[] vs = new double[800];
+            for (int j = 0; j < ts.length; j++) {
+                ts[j] = T + j;
+                vs[j] = -random.nextDouble() * 1e-300;
+            }
+            body.append(i == 0 ? "" : ",").append(seriesJson("lat", "{\"i\":\"" + i + "\"}", ts, vs));
+            sent.add(new Series("lat", MetricType.GAUGE, Tags.of("i", String.valueOf(i)), ts, vs));
+        }
+        IngestService single = new IngestService(payloads, publisher, metrics, 1);
+        String json = body + "]}";
+        assertTrue(json.length() > 900_000 && json.length() < 1024 * 1024, "a body near the limit: " + json.length());
+
+        IngestResult r = single.ingestMetrics("acme", utf8(json));
+
+        assertEquals(30 * 800, r.accepted());
+        List<Series> received = decodeAll(publisher.all());
+        assertEquals(sent, received, "every series once, bit for bit, in order within its bucket");
+    }
+
+    @Test
+    void aLargeSeriesIsSplitIntoPartsUnderOneMebibyteOnTheSameShard() {
         int n = 25_000;
         long[] ts = new long[n];
         double[] vs = new double[n];
@@ -122,19 +226,39 @@ class IngestServiceTest {
 
         assertEquals(n, r.accepted());
         List<StreamPublisher.OutgoingRecord> out = publisher.all();
-        assertEquals(3, out.size(), "25,000 points at most 10,000 a record");
+        List<Series> parts = decodeAll(out);
+        assertEquals(3, parts.size(), "25,000 points at most 10,000 a part");
+        parts.forEach(p -> assertTrue(p.size() <= StreamPacker.MAX_POINTS_PER_SERIES_PART));
+        for (StreamPublisher.OutgoingRecord rec : out) {
+            assertEquals(out.get(0).partitionKey(), rec.partitionKey(), "every part on the series' shard");
+        }
         List<Long> times = new ArrayList<>();
         List<Double> values = new ArrayList<>();
-        for (StreamPublisher.OutgoingRecord rec : out) {
-            int size = rec.data().length + rec.partitionKey().getBytes(StandardCharsets.UTF_8).length;
-            assertTrue(size < KINESIS_MAX_RECORD_BYTES, "record of " + size + " bytes");
-            assertEquals(out.get(0).partitionKey(), rec.partitionKey(), "every part on the series' shard");
-            Series part = decodeMetrics(rec).get(0);
+        for (Series part : parts) {
             Arrays.stream(part.timestamps()).forEach(times::add);
             Arrays.stream(part.values()).forEach(values::add);
         }
         assertArrayEquals(ts, times.stream().mapToLong(Long::longValue).toArray(), "nothing lost or reordered");
         assertArrayEquals(vs, values.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    @Test
+    void badItemsAreRefusedAndTheGoodOnesBesideThemArePackedAndKept() {
+        String body = "{\"series\":[" + seriesJson("cpu", "{}", new long[]{T, T + 1}, new double[]{1, 2}) + ","
+                + seriesJson("1bad", "{}", new long[]{T}, new double[]{1}) + ","
+                + "{\"metric\":\"mem\",\"type\":\"gauge\",\"points\":[[" + T + ",\"x\"],[" + T + ",4]]}]}";
+        IngestResult r = ingest.ingestMetrics("acme", utf8(body));
+
+        assertEquals(3, r.accepted());
+        assertEquals(2, r.rejected().size());
+        assertEquals(Integer.valueOf(1), r.rejected().get(0).series());
+        assertEquals(Integer.valueOf(2), r.rejected().get(1).series());
+        assertEquals(Integer.valueOf(0), r.rejected().get(1).point());
+        List<Series> received = decodeAll(publisher.all());
+        assertEquals(2, received.size());
+        assertTrue(received.contains(new Series("cpu", MetricType.GAUGE, Tags.EMPTY, new long[]{T, T + 1},
+                new double[]{1, 2})));
+        assertTrue(received.contains(new Series("mem", MetricType.GAUGE, Tags.EMPTY, new long[]{T}, new double[]{4})));
     }
 
     @Test

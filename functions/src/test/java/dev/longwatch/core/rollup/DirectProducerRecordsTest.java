@@ -12,6 +12,7 @@ import dev.longwatch.model.IngestLimits;
 import dev.longwatch.model.MetricType;
 import dev.longwatch.model.Payloads;
 import dev.longwatch.model.SeriesKey;
+import dev.longwatch.model.StreamPacker;
 import dev.longwatch.model.StreamRecords;
 import dev.longwatch.model.Tags;
 import dev.longwatch.testing.LocalDynamo;
@@ -86,13 +87,22 @@ class DirectProducerRecordsTest {
     }
 
     @Test
-    void thePagesPartitionKeysAreTheSeriesIds() throws IOException {
+    void thePagesSeriesIdsBucketsAndPartitionKeysAreWhatTheCodeComputes() throws IOException {
         String page = Files.readString(FORMAT);
         String requests = new SeriesKey("acme", "http.requests", MetricType.COUNTER, Tags.of("service", "latte")).id();
         String checkout = new SeriesKey("acme", "checkout.latency_ms", MetricType.GAUGE,
                 Tags.of("service", "latte", "env", "prod")).id();
-        assertTrue(page.contains("| `service=latte` | `" + requests + "` |"), "the page shows " + requests);
-        assertTrue(page.contains("| `service=latte`, `env=prod` | `" + checkout + "` |"), "the page shows " + checkout);
+        int b = StreamPacker.DEFAULT_BUCKETS;
+        assertTrue(page.contains("| `service=latte` | `" + requests + "` | " + StreamPacker.bucketOf(requests, b)
+                + " | `" + StreamPacker.partitionKey(StreamPacker.bucketOf(requests, b), b) + "` |"),
+                "the page shows " + requests);
+        assertTrue(page.contains("| `service=latte`, `env=prod` | `" + checkout + "` | "
+                + StreamPacker.bucketOf(checkout, b) + " | `"
+                + StreamPacker.partitionKey(StreamPacker.bucketOf(checkout, b), b) + "` |"), "the page shows " + checkout);
+        for (int buckets : new int[]{1, 2, 4, 8}) {
+            String keys = String.join("`, `", StreamPacker.partitionKeys(buckets));
+            assertTrue(page.contains(" | `" + keys + "` |"), "the page lists the keys of " + buckets + " buckets: " + keys);
+        }
     }
 
     @Test
