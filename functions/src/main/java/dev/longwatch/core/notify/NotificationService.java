@@ -54,13 +54,33 @@ public final class NotificationService {
      * @param maxAttempts         delivery attempts before a notification is dead-lettered
      * @param retryBaseMillis     first retry delay; doubled each attempt (a Retry-After that asks more wins)
      * @param changesWindowMillis how far before an alert to look for deploys and other changes
+     * @param gatherMillis        the least a new group waits after its first transition arrived, however old that
+     *                            transition's data time: one evaluation round reaches the notifier in several SQS
+     *                            batches, and this pause lets them make one message
      */
     public record Settings(String consoleUrl, int stormThreshold, int maxAttempts, long retryBaseMillis,
-                           long changesWindowMillis) {
-        public static final Settings DEFAULT = new Settings(null, 5, 5, 30_000, 2 * 3_600_000L);
+                           long changesWindowMillis, long gatherMillis) {
+        public static final long DEFAULT_GATHER_MILLIS = 2_000;
+        public static final Settings DEFAULT = new Settings(null, 5, 5, 30_000, 2 * 3_600_000L, DEFAULT_GATHER_MILLIS);
+
+        public Settings {
+            if (gatherMillis < 0) {
+                throw new IllegalArgumentException("gatherMillis must not be negative");
+            }
+        }
+
+        /** With the default gather pause. */
+        public Settings(String consoleUrl, int stormThreshold, int maxAttempts, long retryBaseMillis,
+                        long changesWindowMillis) {
+            this(consoleUrl, stormThreshold, maxAttempts, retryBaseMillis, changesWindowMillis, DEFAULT_GATHER_MILLIS);
+        }
 
         public Settings withConsoleUrl(String url) {
-            return new Settings(url, stormThreshold, maxAttempts, retryBaseMillis, changesWindowMillis);
+            return new Settings(url, stormThreshold, maxAttempts, retryBaseMillis, changesWindowMillis, gatherMillis);
+        }
+
+        public Settings withGatherMillis(long millis) {
+            return new Settings(consoleUrl, stormThreshold, maxAttempts, retryBaseMillis, changesWindowMillis, millis);
         }
     }
 
@@ -80,10 +100,21 @@ public final class NotificationService {
     private final Clock clock;
     private final PlatformMetrics metrics;
     private final Settings settings;
+    private final Wakeups wakeups;
 
+    /** Without wake-ups: groups are flushed by the runs that accept transitions and by the periodic tick. */
     public NotificationService(NotifyStore store, ChannelService channels, Notifiers notifiers, EventStore events,
                                ActionLinks actionLinks, ChartLinks charts, DeadLetters deadLetters, Pacer pacer,
                                Clock clock, PlatformMetrics metrics, Settings settings) {
+        this(store, channels, notifiers, events, actionLinks, charts, deadLetters, pacer, clock, metrics, settings,
+                Wakeups.NONE);
+    }
+
+    /** @param wakeups asked, after each run, for a run when the earliest work that run left pending is due */
+    public NotificationService(NotifyStore store, ChannelService channels, Notifiers notifiers, EventStore events,
+                               ActionLinks actionLinks, ChartLinks charts, DeadLetters deadLetters, Pacer pacer,
+                               Clock clock, PlatformMetrics metrics, Settings settings, Wakeups wakeups) {
+        this.wakeups = wakeups == null ? Wakeups.NONE : wakeups;
         this.store = store;
         this.channels = channels;
         this.notifiers = notifiers;
@@ -113,7 +144,23 @@ public final class NotificationService {
 
     /** Takes the evaluator's transitions (an SQS batch, or the in-process queue), groups them, flushes what is due. */
     public RunReport accept(List<AlertTransition> transitions) {
-        Run run = new Run(clock.millis());
+        return run(new Run(clock.millis()), transitions, false);
+    }
+
+    /** Flushes the groups whose timers ran out and retries deliveries whose backoff ended. */
+    public RunReport tick(long now) {
+        return run(new Run(now), List.of(), true);
+    }
+
+    /**
+     * A batch that carries a wake-up: its transitions as {@link #accept} takes them, then what is due as
+     * {@link #tick} finds it, in one run (so at most one wake-up is asked for).
+     */
+    public RunReport acceptAndTick(List<AlertTransition> transitions) {
+        return run(new Run(clock.millis()), transitions, true);
+    }
+
+    private RunReport run(Run run, List<AlertTransition> transitions, boolean due) {
         Set<String> touched = new LinkedHashSet<>();
         for (AlertTransition t : transitions) {
             if (!t.to().notifiable() && t.to() != AlertState.OK) {
@@ -121,7 +168,7 @@ public final class NotificationService {
             }
             for (Route r : Router.routes(t, run.tenant(t.tenant()).routes())) {
                 GroupState proto = GroupState.of(r, t);
-                if (upsert(t.tenant(), proto, t, run.now)) {
+                if (upsert(run, t.tenant(), proto, t)) {
                     touched.add(t.tenant() + "\n" + proto.id);
                 }
             }
@@ -131,24 +178,25 @@ public final class NotificationService {
             String[] p = k.split("\n", 2);
             flush(run, p[0], p[1], false);
         }
-        return run.dispatch();
-    }
-
-    /** Flushes the groups whose timers ran out and retries deliveries whose backoff ended. */
-    public RunReport tick(long now) {
-        Run run = new Run(now);
-        for (NotifyStore.Due d : store.due(now)) {
-            try {
-                if (d.type().equals("group")) {
-                    flush(run, d.tenant(), d.id(), true);
-                } else if (d.type().equals("delivery")) {
-                    store.getDelivery(d.tenant(), d.id()).ifPresent(del -> run.retry(del));
+        if (due) {
+            for (NotifyStore.Due d : store.due(run.now)) {
+                try {
+                    if (d.type().equals("group")) {
+                        if (!touched.contains(d.tenant() + "\n" + d.id())) { // flushed above, saved after sending
+                            flush(run, d.tenant(), d.id(), true);
+                        }
+                    } else if (d.type().equals("delivery")) {
+                        store.getDelivery(d.tenant(), d.id()).ifPresent(del -> run.retry(del));
+                    }
+                } catch (RuntimeException e) {
+                    LOG.error("notifier tick item failed; the next tick retries", e, "tenant", d.tenant(), "item",
+                            d.id());
                 }
-            } catch (RuntimeException e) {
-                LOG.error("notifier tick item failed; the next tick retries", e, "tenant", d.tenant(), "item", d.id());
             }
         }
-        return run.dispatch();
+        RunReport report = run.dispatch();
+        run.wake();
+        return report;
     }
 
     /** Sends a test message to a channel now and records it like any other notification. */
@@ -167,7 +215,8 @@ public final class NotificationService {
 
     // ------------------------------------------------------------------ grouping
 
-    private boolean upsert(String tenant, GroupState proto, AlertTransition t, long now) {
+    private boolean upsert(Run run, String tenant, GroupState proto, AlertTransition t) {
+        long now = run.now;
         for (int attempt = 0; attempt < 8; attempt++) {
             Optional<NotifyStore.GroupItem> item = store.getGroup(tenant, proto.id);
             GroupState g = item.map(GroupState::fromItem).orElse(proto);
@@ -177,7 +226,10 @@ public final class NotificationService {
                 return false; // an older transition arrived late
             }
             if (e != null && e.alert.id().equals(t.id())) {
-                return true; // redelivered: nothing new, but the group may be due
+                // Redelivered: nothing new, but the group may be due, or the run that wrote it may have ended
+                // before asking for its wake-up.
+                run.scheduled(tenant, g.id, g.nextAt);
+                return true;
             }
             boolean resolution = t.to() == AlertState.RESOLVED || t.to() == AlertState.OK;
             if (e == null && resolution) {
@@ -189,15 +241,21 @@ public final class NotificationService {
                 e.alert = t;
             }
             if (fresh) {
+                // The group wait buffers alerts that start within it of each other (Alertmanager's model), so it is
+                // counted from the alert's data time (the end of the evaluated minute), not from when the evaluator
+                // got round to it; a data time in the future (a skewed clock) counts as now. The gather keeps one
+                // round's transitions, arriving in several batches, in one message when the wait is already over.
                 g.firstAt = now;
-                g.nextAt = now + g.groupWait;
+                g.firstDueAt = Math.max(Math.min(t.at(), now) + g.groupWait, now + settings.gatherMillis());
+                g.nextAt = g.firstDueAt;
                 g.version = 1;
             } else {
-                long due = g.lastFlushAt == 0 ? g.firstAt + g.groupWait : Math.max(now, g.lastFlushAt + g.groupInterval);
+                long due = g.lastFlushAt == 0 ? g.firstDue() : Math.max(now, g.lastFlushAt + g.groupInterval);
                 g.nextAt = g.nextAt == null ? due : Math.min(g.nextAt, due);
                 g.version++;
             }
             if (store.putGroup(g.toItem(tenant))) {
+                run.scheduled(tenant, g.id, g.nextAt);
                 return true;
             }
         }
@@ -253,7 +311,7 @@ public final class NotificationService {
         }
         long due;
         if (g.lastFlushAt == 0) {
-            due = g.firstAt + g.groupWait;
+            due = g.firstDue();
         } else if (changed) {
             due = g.lastFlushAt + g.groupInterval;
         } else if (anyActive) {
@@ -296,8 +354,11 @@ public final class NotificationService {
             run.pendingGroups.put(tenant + "\n" + g.id, g);
         } else if (g.alerts.isEmpty()) {
             store.deleteGroup(tenant, g.id, g.version - 1);
+            run.scheduled(tenant, g.id, null);
         } else if (!store.putGroup(g.toItem(tenant))) {
             LOG.warn("group changed during its flush; the next run looks again", "tenant", tenant, "group", g.id);
+        } else {
+            run.scheduled(tenant, g.id, g.nextAt);
         }
     }
 
@@ -433,9 +494,45 @@ public final class NotificationService {
         final Map<String, Optional<Channel>> channelCache = new java.util.concurrent.ConcurrentHashMap<>();
         final Map<String, Long> lastSent = new java.util.concurrent.ConcurrentHashMap<>();
         final Map<String, Long> blockedUntil = new java.util.concurrent.ConcurrentHashMap<>();
+        /** Per group and delivery this run wrote, when it is due next (the last write wins; absent: nothing). */
+        final Map<String, Long> nextLooks = new java.util.concurrent.ConcurrentHashMap<>();
 
         Run(long now) {
             this.now = now;
+        }
+
+        void scheduled(String tenant, String id, Long at) {
+            if (at == null) {
+                nextLooks.remove(tenant + "\n" + id);
+            } else {
+                nextLooks.put(tenant + "\n" + id, at);
+            }
+        }
+
+        /**
+         * Asks for one wake-up at the earliest time this run left work for (a group wait ending, a group interval,
+         * a retry's backoff), when that lies ahead within the wake-ups' reach. Work due at or before this run's
+         * time was either done by it or belongs to a run that raced it (and asks for its own); work further ahead
+         * is the scheduled tick's. A wake-up that cannot be asked for costs only precision: the tick still comes.
+         */
+        void wake() {
+            long earliest = Long.MAX_VALUE;
+            for (long at : nextLooks.values()) {
+                if (at > now && at < earliest) {
+                    earliest = at;
+                }
+            }
+            long t = clock.millis();
+            if (earliest == Long.MAX_VALUE || earliest - t > Wakeups.MAX_DELAY_MILLIS) {
+                return;
+            }
+            try {
+                wakeups.wakeAt(earliest, t);
+                metrics.count("NotifierWakeups", 1);
+            } catch (RuntimeException e) {
+                LOG.error("notifier wake-up could not be asked for; the scheduled tick flushes the group", e,
+                        "dueAt", earliest);
+            }
         }
 
         TenantContext tenant(String t) {
@@ -498,9 +595,12 @@ public final class NotificationService {
                 GroupState g = e.getValue();
                 if (g.alerts.isEmpty()) {
                     store.deleteGroup(tenant, g.id, g.version - 1);
+                    scheduled(tenant, g.id, null);
                 } else if (!store.putGroup(g.toItem(tenant))) {
                     LOG.warn("group changed while its notification was sent; the next run looks again", "tenant",
                             tenant, "group", g.id);
+                } else {
+                    scheduled(tenant, g.id, g.nextAt);
                 }
             }
             metrics.count("NotificationsSent", sentCount.get());
@@ -637,6 +737,7 @@ public final class NotificationService {
             retryingCount.incrementAndGet();
             Delivery r = d.with(Delivery.RETRYING, attempts, error, http, t, at, null);
             store.saveDelivery(r);
+            scheduled(d.tenant(), "delivery\n" + d.id(), at);
             LOG.warn("notification will be retried", "tenant", d.tenant(), "channelId", d.channelId(),
                     "notificationId", d.id(), "attempts", attempts, "retryAt", at, "reason", String.valueOf(error));
             return r;
