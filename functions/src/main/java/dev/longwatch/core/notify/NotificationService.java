@@ -46,6 +46,8 @@ public final class NotificationService {
     private static final Log LOG = Log.get(NotificationService.class);
     /** Channels served at once by one run (each channel's own messages stay in order, paced). */
     static final int CHANNEL_CONCURRENCY = 8;
+    /** Owner of the wake-up markers: not a tenant (tenant ids are a-z, 0-9 and -). */
+    static final String WAKE_MARKERS = "_notifier";
 
     /**
      * @param consoleUrl          base URL of the web console for links (null: no links)
@@ -195,7 +197,7 @@ public final class NotificationService {
             }
         }
         RunReport report = run.dispatch();
-        run.wake();
+        run.wake(due);
         return report;
     }
 
@@ -510,28 +512,40 @@ public final class NotificationService {
         }
 
         /**
-         * Asks for one wake-up at the earliest time this run left work for (a group wait ending, a group interval,
-         * a retry's backoff), when that lies ahead within the wake-ups' reach. Work due at or before this run's
-         * time was either done by it or belongs to a run that raced it (and asks for its own); work further ahead
-         * is the scheduled tick's. A wake-up that cannot be asked for costs only precision: the tick still comes.
+         * Asks for one wake-up at the earliest time work is left for (a group wait ending, a group interval, a
+         * retry's backoff), when that lies ahead within the wake-ups' reach; further ahead is the scheduled tick's.
+         * A run that accepted transitions looks at what it wrote; a run that looked for due work (a tick, a
+         * wake-up) also at the store's earliest due item, so a wake-up that flushed one group leads to the next
+         * group's, which no run touched since it was written. Runs that want the same second share one wake-up
+         * (a once-only marker), so wake-ups do not multiply. One that cannot be asked for costs only precision:
+         * the scheduled tick still comes.
          */
-        void wake() {
-            long earliest = Long.MAX_VALUE;
-            for (long at : nextLooks.values()) {
-                if (at > now && at < earliest) {
-                    earliest = at;
-                }
-            }
-            long t = clock.millis();
-            if (earliest == Long.MAX_VALUE || earliest - t > Wakeups.MAX_DELAY_MILLIS) {
+        void wake(boolean lookInStore) {
+            if (wakeups == Wakeups.NONE) {
                 return;
             }
             try {
+                long earliest = Long.MAX_VALUE;
+                for (long at : nextLooks.values()) {
+                    if (at > now && at < earliest) {
+                        earliest = at;
+                    }
+                }
+                if (lookInStore) {
+                    earliest = Math.min(earliest, store.nextDue(now).orElse(Long.MAX_VALUE));
+                }
+                long t = clock.millis();
+                if (earliest == Long.MAX_VALUE || earliest - t > Wakeups.MAX_DELAY_MILLIS) {
+                    return;
+                }
+                String second = Long.toString(Math.floorDiv(earliest + 999, 1000));
+                if (!store.firstSeen(WAKE_MARKERS, "wake", second, earliest + 86_400_000L)) {
+                    return; // another run asked for this second already
+                }
                 wakeups.wakeAt(earliest, t);
                 metrics.count("NotifierWakeups", 1);
             } catch (RuntimeException e) {
-                LOG.error("notifier wake-up could not be asked for; the scheduled tick flushes the group", e,
-                        "dueAt", earliest);
+                LOG.error("notifier wake-up could not be asked for; the scheduled tick does the work", e);
             }
         }
 

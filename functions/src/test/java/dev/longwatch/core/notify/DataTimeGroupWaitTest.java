@@ -177,6 +177,17 @@ class DataTimeGroupWaitTest {
     }
 
     @Test
+    void runsThatWantTheSameSecondShareOneWakeUp() {
+        route("30s");
+        at(t + 25_000);
+        f.service.accept(hosts("m-1", 0, 10, t));
+        at(t + 26_000);
+        f.service.accept(hosts("m-1", 10, 20, t));
+        f.service.tick(t + 26_500); // the scheduled tick, which looks at the store's earliest due item
+        assertEquals(1, wakes.size(), "three runs, one group due at T + 30 s: one wake-up");
+    }
+
+    @Test
     void aWakeUpRunFlushesTheDueGroupAndAsksForTheNextOne() {
         route("30s");
         at(t + 25_000);
