@@ -10,13 +10,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * In-process wake-ups (local-dev, the bench): the notifier run is scheduled on an executor at the due time. A run
- * already scheduled for the same time (to {@link #SAME_MILLIS}) serves both requests; a run for an earlier time
- * does not, since it may find the later group not yet due and, not touching it, ask for nothing.
+ * already scheduled for the same time serves both requests (the notifier asks for whole seconds).
  */
 public final class ExecutorWakeups implements Wakeups {
     private static final Log LOG = Log.get(ExecutorWakeups.class);
-    /** Wake-ups this close together are one run. */
-    static final long SAME_MILLIS = 250;
     private final ScheduledExecutorService executor;
     private final Runnable run;
     private final Clock clock;
@@ -33,7 +30,7 @@ public final class ExecutorWakeups implements Wakeups {
 
     @Override
     public void wakeAt(long dueAt, long now) {
-        long slot = Math.floorDiv(dueAt + SAME_MILLIS - 1, SAME_MILLIS) * SAME_MILLIS;
+        long slot = dueAt;
         if (!pending.add(slot)) {
             return;
         }

@@ -538,11 +538,13 @@ public final class NotificationService {
                 if (earliest == Long.MAX_VALUE || earliest - t > Wakeups.MAX_DELAY_MILLIS) {
                     return;
                 }
-                String second = Long.toString(Math.floorDiv(earliest + 999, 1000));
-                if (!store.firstSeen(WAKE_MARKERS, "wake", second, earliest + 86_400_000L)) {
+                // Whole seconds (SQS delays are): the wake-up at the end of a second finds all that second's work
+                // due, so runs wanting the same second can share it.
+                long second = Math.floorDiv(earliest + 999, 1000);
+                if (!store.firstSeen(WAKE_MARKERS, "wake", Long.toString(second), second * 1000 + 86_400_000L)) {
                     return; // another run asked for this second already
                 }
-                wakeups.wakeAt(earliest, t);
+                wakeups.wakeAt(second * 1000, t);
                 metrics.count("NotifierWakeups", 1);
             } catch (RuntimeException e) {
                 LOG.error("notifier wake-up could not be asked for; the scheduled tick does the work", e);
