@@ -48,6 +48,13 @@ public final class NotificationService {
     static final int CHANNEL_CONCURRENCY = 8;
     /** Owner of the wake-up markers: not a tenant (tenant ids are a-z, 0-9 and -). */
     static final String WAKE_MARKERS = "_notifier";
+    /**
+     * How far ahead a run asks for a wake-up. Shorter than SQS allows (15 minutes) on purpose: the scheduled tick
+     * runs every minute and asks for the earliest due item in reach, so work further ahead gets its wake-up from a
+     * later tick at no loss of precision; and a wake-up never waits on the queue as long as the notification
+     * queue's age alarm (5 minutes) allows a transition to, whichever way SQS counts a delayed message's age.
+     */
+    public static final long WAKE_HORIZON_MILLIS = 240_000;
 
     /**
      * @param consoleUrl          base URL of the web console for links (null: no links)
@@ -513,7 +520,8 @@ public final class NotificationService {
 
         /**
          * Asks for one wake-up at the earliest time work is left for (a group wait ending, a group interval, a
-         * retry's backoff), when that lies ahead within the wake-ups' reach; further ahead is the scheduled tick's.
+         * retry's backoff), when that lies within {@link #WAKE_HORIZON_MILLIS}; further ahead is the scheduled
+         * tick's, which asks once it is in reach.
          * A run that accepted transitions looks at what it wrote; a run that looked for due work (a tick, a
          * wake-up) also at the store's earliest due item, so a wake-up that flushed one group leads to the next
          * group's, which no run touched since it was written. Runs that want the same second share one wake-up
@@ -535,7 +543,7 @@ public final class NotificationService {
                     earliest = Math.min(earliest, store.nextDue(now).orElse(Long.MAX_VALUE));
                 }
                 long t = clock.millis();
-                if (earliest == Long.MAX_VALUE || earliest - t > Wakeups.MAX_DELAY_MILLIS) {
+                if (earliest == Long.MAX_VALUE || earliest - t > WAKE_HORIZON_MILLIS) {
                     return;
                 }
                 // Whole seconds (SQS delays are): the wake-up at the end of a second finds all that second's work

@@ -10,13 +10,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *
  * <p>A wake-up only makes the notifier look ({@link NotificationService#tick}): one that finds nothing due does
  * nothing, and one delivered twice sends nothing twice (the delivery log's claim). The scheduled tick stays the
- * fallback for a wake-up that is lost and for work due more than {@link #MAX_DELAY_MILLIS} ahead.
+ * fallback for a wake-up that is lost, and it asks for the wake-up of work due further ahead than a run reaches
+ * ({@link NotificationService#WAKE_HORIZON_MILLIS}) once that work comes within reach.
  *
  * <p>The message format (api-spec/alert-transition-format.md, "Wake-ups"): message attribute {@value #ATTRIBUTE}
  * = {@value #KIND}, body {@code {"kind":"wake","dueAt":<epoch ms>}}.
  */
 public interface Wakeups {
-    /** The furthest ahead a wake-up is asked for: SQS's largest message delay, 15 minutes. */
+    /** The furthest ahead a wake-up can be: SQS's largest message delay, 15 minutes (the notifier asks less far). */
     long MAX_DELAY_MILLIS = 900_000;
     /** The message attribute naming a message's kind on the notifier's queue (transitions carry none). */
     String ATTRIBUTE = "longwatch-kind";
@@ -25,7 +26,7 @@ public interface Wakeups {
     Wakeups NONE = (dueAt, now) -> {
     };
 
-    /** Asks for a notifier run at {@code dueAt} (after {@code now}, at most {@link #MAX_DELAY_MILLIS} later). */
+    /** Asks for a notifier run at {@code dueAt} (at most {@link #MAX_DELAY_MILLIS} after {@code now}). */
     void wakeAt(long dueAt, long now);
 
     /** The body of a wake-up message. */

@@ -203,13 +203,29 @@ class DataTimeGroupWaitTest {
     }
 
     @Test
-    void nothingPendingWithin15MinutesAsksForNoWakeUp() {
+    void nothingPendingWithinTheHorizonAsksForNoWakeUp() {
         route("30s");
         at(t + 25_000);
         f.service.accept(List.of(firing("m-1", "web-1", t)));
         assertEquals(1, wakes.size());
         assertEquals(1, tick(t + 30_000));
         assertEquals(1, wakes.size(), "the next look is the 4 h repeat: the scheduled tick's job");
+    }
+
+    @Test
+    void workBeyondTheHorizonGetsItsWakeUpFromALaterTick() {
+        route("30s");
+        at(t + 25_000);
+        f.service.accept(List.of(firing("m-1", "web-1", t)));
+        assertEquals(1, tick(t + 30_000));
+        // News for a group that spoke at T + 30 s is due 5 minutes later: 245 s ahead, beyond the 240 s horizon.
+        at(t + 85_000);
+        f.service.accept(List.of(firing("m-1", "web-2", t + 60_000)));
+        assertEquals(1, wakes.size());
+        assertEquals(1, tick(t + 120_000), "the minute tick: nothing due yet");
+        assertEquals(2, wakes.size(), "but the group interval's end is in reach now");
+        assertEquals(t + 330_000, wakes.get(1)[0]);
+        assertTrue(wakes.get(1)[0] - wakes.get(1)[1] <= NotificationService.WAKE_HORIZON_MILLIS);
     }
 
     @Test
