@@ -50,7 +50,7 @@ import java.util.function.Supplier;
  */
 public final class LocalNotifications implements AutoCloseable {
     private static final Log LOG = Log.get(LocalNotifications.class);
-    /** Drains the evaluator's queue and looks for due work (one index query on DynamoDB Local: about a millisecond). */
+    /** Drains the evaluator's queue and looks for due work (an idle run: two small index queries on DynamoDB Local). */
     static final Duration TICK = Duration.ofSeconds(1);
     static final String CHARTS_BUCKET = "longwatch-charts";
 
