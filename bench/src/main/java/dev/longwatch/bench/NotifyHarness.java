@@ -5,6 +5,7 @@ import dev.longwatch.aws.dynamodb.DynamoDbNotifyStore;
 import dev.longwatch.aws.dynamodb.TableNames;
 import dev.longwatch.aws.dynamodb.TableSetup;
 import dev.longwatch.core.notify.ChannelService;
+import dev.longwatch.core.notify.ExecutorWakeups;
 import dev.longwatch.core.notify.NotificationConfig;
 import dev.longwatch.core.notify.NotificationService;
 import dev.longwatch.core.notify.Notice;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -41,7 +43,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * through {@code accept} (route, group, mute, claim, deliver, record), notifications delivered per second and the
  * latency from the batch's arrival to each message's arrival at the receiver. Plain main, wall clock.
  *
- * <p>{@code --batches=20 --groups=50 --hosts=4 --channels=10}
+ * <p>(3) the group wait counted from the data time, with wake-ups: rounds of transitions whose data time lies 25 s
+ * back (the evaluator's settle time on AWS), accepted in SQS-sized batches of 10; an in-process wake-up
+ * ({@code ExecutorWakeups}) runs the notifier when the groups are due (30 s after the data time); measured: messages
+ * per round (one per group), wake-ups asked for, and the latency from the due time to each message's arrival.
+ *
+ * <p>{@code --batches=20 --groups=50 --hosts=4 --channels=10 --rounds=6}
  */
 public final class NotifyHarness {
 
@@ -55,8 +62,12 @@ public final class NotifyHarness {
         int groups = Integer.parseInt(a.getOrDefault("groups", "50"));
         int hosts = Integer.parseInt(a.getOrDefault("hosts", "4"));
         int channelsN = Integer.parseInt(a.getOrDefault("channels", "10"));
+        int rounds = Integer.parseInt(a.getOrDefault("rounds", "6"));
         render();
-        pipeline(batches, groups, hosts, channelsN);
+        DynamoDbClient ddb = DynamoDBEmbedded.create(true).dynamoDbClient();
+        pipeline(ddb, batches, groups, hosts, channelsN);
+        dataTime(ddb, rounds, groups, hosts, channelsN);
+        System.exit(0);
     }
 
     static Notice notice() {
@@ -109,7 +120,7 @@ public final class NotifyHarness {
         }
     }
 
-    static void pipeline(int batches, int groups, int hosts, int channelsN) throws Exception {
+    static void pipeline(DynamoDbClient ddb, int batches, int groups, int hosts, int channelsN) throws Exception {
         ConcurrentLinkedQueue<Long> arrivals = new ConcurrentLinkedQueue<>();
         AtomicInteger received = new AtomicInteger();
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -122,7 +133,6 @@ public final class NotifyHarness {
             ex.close();
         });
         server.start();
-        DynamoDbClient ddb = DynamoDBEmbedded.create(true).dynamoDbClient();
         TableNames tables = TableNames.defaults().prefixed("bench-");
         TableSetup.createIfMissing(ddb, tables);
         DynamoDbNotifyStore store = new DynamoDbNotifyStore(ddb, tables.notifications());
@@ -188,6 +198,91 @@ public final class NotifyHarness {
                 allLatencies.get(allLatencies.size() / 2), allLatencies.get((int) (allLatencies.size() * 0.99)),
                 allLatencies.get(allLatencies.size() - 1));
         server.stop(0);
-        System.exit(0);
+    }
+
+    /**
+     * Rounds of {@code groups x hosts} FIRING transitions with a data time 25 s back, accepted in batches of 10 (as
+     * the SQS event source hands them over); the first message of each group is due 30 s after the data time, that
+     * is 5 s after the round arrived, and an in-process wake-up runs the notifier then. Wall clock, real waiting.
+     */
+    static void dataTime(DynamoDbClient ddb, int rounds, int groups, int hosts, int channelsN) throws Exception {
+        ConcurrentLinkedQueue<Long> arrivals = new ConcurrentLinkedQueue<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.createContext("/", ex -> {
+            ex.getRequestBody().readAllBytes();
+            arrivals.add(System.currentTimeMillis());
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        server.start();
+        TableNames tables = TableNames.defaults().prefixed("bench-wake-");
+        TableSetup.createIfMissing(ddb, tables);
+        DynamoDbNotifyStore store = new DynamoDbNotifyStore(ddb, tables.notifications());
+        Clock clock = Clock.systemUTC();
+        SecretBox box = new SecretBox(new KeyFileSealer(Files.createTempDirectory("bench").resolve("k")));
+        AtomicInteger ids = new AtomicInteger();
+        ChannelService channels = new ChannelService(store, box, clock, () -> "w" + ids.incrementAndGet(), true);
+        List<String> chIds = new ArrayList<>();
+        for (int i = 0; i < channelsN; i++) {
+            chIds.add(channels.create("bench", """
+                    {"name":"c","type":"webhook","config":{"url":"http://127.0.0.1:%d/h%d","signingSecret":"bench-signing-secret"}}"""
+                    .formatted(server.getAddress().getPort(), i)).id());
+        }
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+        NotificationService[] holder = new NotificationService[1];
+        ExecutorWakeups wakeups = new ExecutorWakeups(executor, () -> holder[0].acceptAndTick(List.of()), clock);
+        NotificationService service = new NotificationService(store, channels, new Notifiers(new HttpTransport(clock),
+                (t, s, m, at) -> {
+                }, "http://127.0.0.1:9", clock), null, new ActionLinks(store, box, "https://api.example"), null, null,
+                Pacer.SLEEP, clock, PlatformMetrics.NONE, NotificationService.Settings.DEFAULT.withConsoleUrl(
+                "https://console.example"), wakeups);
+        holder[0] = service;
+        System.out.printf("%n== Data-time group wait with wake-ups: %d rounds x %d groups x %d hosts, data time 25 s"
+                + " back, batches of 10, group wait 30 s (wall clock)%n", rounds, groups, hosts);
+        System.out.printf("%-6s %9s %10s %12s %12s %12s %14s%n", "round", "messages", "wake-ups", "accept ms",
+                "due->p50 ms", "due->max ms", "accept->first s");
+        List<Double> all = new ArrayList<>();
+        for (int r = 0; r < rounds + 1; r++) {
+            boolean warm = r == 0;
+            // A whole second, as the evaluator's minute ends are, 25 s before now.
+            long at = (clock.millis() / 1000) * 1000 - 25_000;
+            long due = at + 30_000;
+            List<AlertTransition> round = new ArrayList<>();
+            for (int g = 0; g < groups; g++) {
+                List<String> route = List.of(chIds.get(g % channelsN));
+                for (int h = 0; h < hosts; h++) {
+                    round.add(transition("bench", "r" + r + "-m" + g, "web-" + h, at, route));
+                }
+            }
+            arrivals.clear();
+            int pendingBefore = wakeups.pending();
+            long t0 = System.currentTimeMillis();
+            for (int i = 0; i < round.size(); i += 10) {
+                service.accept(round.subList(i, Math.min(round.size(), i + 10)));
+            }
+            long t1 = System.currentTimeMillis();
+            int asked = wakeups.pending() - pendingBefore;
+            long deadline = due + 20_000;
+            while (arrivals.size() < groups && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(500); // anything beyond one message per group would show here
+            double[] lat = arrivals.stream().mapToDouble(x -> x - due).sorted().toArray();
+            if (!warm) {
+                Arrays.stream(lat).forEach(all::add);
+            }
+            System.out.printf("%-6s %9d %10d %12d %12.0f %12.0f %14.1f%n", warm ? "warm" : Integer.toString(r),
+                    arrivals.size(), asked, t1 - t0, lat.length == 0 ? 0 : lat[lat.length / 2],
+                    lat.length == 0 ? 0 : lat[lat.length - 1], lat.length == 0 ? 0 : (lat[0] + due - t0) / 1000.0);
+        }
+        all.sort(Double::compare);
+        if (!all.isEmpty()) {
+            System.out.printf("%nfrom the due time to arrival at the receiver: p50 %.0f ms, p99 %.0f ms, max %.0f ms"
+                            + " (%d messages)%n", all.get(all.size() / 2), all.get((int) (all.size() * 0.99)),
+                    all.get(all.size() - 1), all.size());
+        }
+        executor.shutdownNow();
+        server.stop(0);
     }
 }

@@ -390,7 +390,7 @@ final class AwsWiring {
             notificationService = new dev.longwatch.core.notify.NotificationService(store, channels, notifiers, events,
                     links, charts(events), deadLetters(), dev.longwatch.core.notify.Pacer.SLEEP, clock, metrics,
                     dev.longwatch.core.notify.NotificationService.Settings.DEFAULT
-                            .withConsoleUrl(env.get("LONGWATCH_CONSOLE_URL")));
+                            .withConsoleUrl(env.get("LONGWATCH_CONSOLE_URL")), notifyWakeups());
             notificationConfig = new dev.longwatch.core.notify.NotificationConfig(store, channels, clock,
                     () -> UUID.randomUUID().toString().replace("-", "").substring(0, 20));
         }
@@ -420,6 +420,19 @@ final class AwsWiring {
     /** Chat's acknowledge, resolve and status, carried out by the alerting service (audited as the chat user). */
     dev.longwatch.core.notify.chat.AlertCommands alertCommands() {
         return new dev.longwatch.core.notify.chat.AlertServiceCommands(alertService());
+    }
+
+    /**
+     * LONGWATCH_NOTIFY_WAKE_QUEUE_URL (the notifier's own queue), when set: a group due before the next scheduled
+     * tick is flushed on time by a delayed wake-up message; without it, by the tick.
+     */
+    private dev.longwatch.core.notify.Wakeups notifyWakeups() {
+        String url = env.get("LONGWATCH_NOTIFY_WAKE_QUEUE_URL");
+        if (url == null || url.isBlank()) {
+            return dev.longwatch.core.notify.Wakeups.NONE;
+        }
+        return new dev.longwatch.aws.sqs.SqsWakeups(SqsClient.builder().httpClient(UrlConnectionHttpClient.create())
+                .build(), url);
     }
 
     /** LONGWATCH_NOTIFY_DLQ_URL, when set: failed notifications also go to that queue (the delivery log keeps them). */

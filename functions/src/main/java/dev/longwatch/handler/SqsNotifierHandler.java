@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.longwatch.core.notify.NotificationService;
+import dev.longwatch.core.notify.Wakeups;
 import dev.longwatch.core.telemetry.Log;
 import dev.longwatch.core.telemetry.PlatformMetrics;
 import dev.longwatch.model.PayloadException;
@@ -19,6 +20,10 @@ import java.util.List;
  * A message that cannot be read is reported and dropped (a retry would not fix it); if the pipeline fails, every
  * message of the batch is reported as failed so SQS redelivers them (the delivery log keeps the retry from sending
  * twice), and after the queue's maxReceiveCount they go to its dead-letter queue.
+ *
+ * <p>The same queue carries the notifier's own wake-ups ({@link Wakeups}: attribute {@code longwatch-kind=wake},
+ * delayed until a group is due): a batch with one also flushes everything due, in the same run
+ * ({@link NotificationService#acceptAndTick}).
  */
 public final class SqsNotifierHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private static final Log LOG = Log.get(SqsNotifierHandler.class);
@@ -38,7 +43,13 @@ public final class SqsNotifierHandler implements RequestHandler<SQSEvent, SQSBat
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         List<AlertTransition> batch = new ArrayList<>();
         List<String> ids = new ArrayList<>();
+        boolean wake = false;
         for (SQSEvent.SQSMessage m : event.getRecords()) {
+            if (Wakeups.isWake(kind(m), m.getBody())) {
+                wake = true;
+                ids.add(m.getMessageId());
+                continue;
+            }
             try {
                 batch.add(AlertTransitions.fromJson(m.getBody()));
                 ids.add(m.getMessageId());
@@ -50,9 +61,10 @@ public final class SqsNotifierHandler implements RequestHandler<SQSEvent, SQSBat
         }
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         try {
-            NotificationService.RunReport r = service.accept(batch);
-            LOG.info("notifier batch done", "transitions", r.transitions(), "sent", r.sent(), "retrying", r.retrying(),
-                    "failed", r.failed(), "summarized", r.summarized(), "duplicates", r.duplicates());
+            NotificationService.RunReport r = wake ? service.acceptAndTick(batch) : service.accept(batch);
+            LOG.info("notifier batch done", "transitions", r.transitions(), "wake", wake, "groupsFlushed",
+                    r.groupsFlushed(), "sent", r.sent(), "retrying", r.retrying(), "failed", r.failed(), "summarized",
+                    r.summarized(), "duplicates", r.duplicates());
         } catch (RuntimeException e) {
             LOG.error("notifier batch failed; SQS redelivers it", e, "messages", ids.size());
             ids.forEach(id -> failures.add(new SQSBatchResponse.BatchItemFailure(id)));
@@ -60,5 +72,11 @@ public final class SqsNotifierHandler implements RequestHandler<SQSEvent, SQSBat
             metrics.flush();
         }
         return new SQSBatchResponse(failures);
+    }
+
+    private static String kind(SQSEvent.SQSMessage m) {
+        SQSEvent.MessageAttribute a = m.getMessageAttributes() == null ? null
+                : m.getMessageAttributes().get(Wakeups.ATTRIBUTE);
+        return a == null ? null : a.getStringValue();
     }
 }

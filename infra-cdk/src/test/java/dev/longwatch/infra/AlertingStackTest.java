@@ -209,6 +209,30 @@ class AlertingStackTest {
     }
 
     @Test
+    void theNotifiersMaySendWakeUpsToTheirOwnQueueAndTheFlushMayNotConsumeIt() {
+        Installation i = Installation.defaults();
+        var n = i.stacks.alerting().notifications();
+        for (LongwatchFunction f : List.of(n.notifier(), n.flush())) {
+            Set<String> onQueue = Cfn.actionsOn(grantsOf(i, f), id(n.queue()));
+            assertTrue(onQueue.contains("sqs:SendMessage"), onQueue.toString());
+            assertFalse(onQueue.contains("sqs:PurgeQueue"), onQueue.toString());
+            assertTrue(Cfn.json(environment(i, f).get("LONGWATCH_NOTIFY_WAKE_QUEUE_URL")).contains(id(n.queue())),
+                    "the wake-ups go to the queue the notifier consumes");
+            assertEquals(Set.of(), Cfn.actionsOn(grantsOf(i, f), id(n.deadLetters())));
+        }
+        assertEquals(Set.of("sqs:SendMessage"), Cfn.actionsOn(grantsOf(i, n.flush()), id(n.queue())),
+                "the scheduled flush sends wake-ups and reads nothing from the queue");
+    }
+
+    @Test
+    void aWakeUpIsHandedToTheNotifierWithinASecondOfItsDelay() {
+        Installation i = Installation.defaults();
+        Map<String, Object> mapping = Cfn.properties(Cfn.onlyResource(i.alerting(), "AWS::Lambda::EventSourceMapping"));
+        int window = ((Number) mapping.get("MaximumBatchingWindowInSeconds")).intValue();
+        assertTrue(window <= 1, "a batching window of " + window + " s delays every wake-up by as much");
+    }
+
+    @Test
     void theNotificationQueuesAreEncryptedAndRefuseRequestsWithoutTls() {
         Installation i = Installation.defaults();
         var n = i.stacks.alerting().notifications();
@@ -338,7 +362,8 @@ class AlertingStackTest {
                 "LONGWATCH_STATE_TABLE", "LONGWATCH_ALERTING_TABLE", "LONGWATCH_NOTIFICATIONS_TABLE",
                 "LONGWATCH_RETENTION_MINUTE_DAYS", "LONGWATCH_RETENTION_HOUR_DAYS", "LONGWATCH_RETENTION_DAY_DAYS",
                 "LONGWATCH_ALERT_TOPIC_ARN", "LONGWATCH_CHARTS_BUCKET", "LONGWATCH_SECRETS_KEY_ID",
-                "LONGWATCH_CONSOLE_URL", "LONGWATCH_PUBLIC_API_URL"), environment(i, a.notifications().notifier()).keySet());
+                "LONGWATCH_CONSOLE_URL", "LONGWATCH_PUBLIC_API_URL", "LONGWATCH_NOTIFY_WAKE_QUEUE_URL"),
+                environment(i, a.notifications().notifier()).keySet());
         assertEquals(environment(i, a.notifications().notifier()).keySet(),
                 environment(i, a.notifications().flush()).keySet());
         assertEquals(Set.of("LONGWATCH_ROLLUPS_TABLE", "LONGWATCH_SERIES_TABLE", "LONGWATCH_EVENTS_TABLE",

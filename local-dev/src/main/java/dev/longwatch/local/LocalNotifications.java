@@ -7,9 +7,11 @@ import dev.longwatch.aws.dynamodb.TableNames;
 import dev.longwatch.core.auth.ApiKeys;
 import dev.longwatch.core.events.EventStore;
 import dev.longwatch.core.notify.ChannelService;
+import dev.longwatch.core.notify.ExecutorWakeups;
 import dev.longwatch.core.notify.NotificationConfig;
 import dev.longwatch.core.notify.NotificationService;
 import dev.longwatch.core.notify.Pacer;
+import dev.longwatch.core.notify.Wakeups;
 import dev.longwatch.core.notify.channel.HttpTransport;
 import dev.longwatch.core.notify.channel.Notifiers;
 import dev.longwatch.core.notify.channel.sns.TopicPublisher;
@@ -41,12 +43,15 @@ import java.util.function.Supplier;
 /**
  * Notifications in local-dev: the same pipeline and handlers as AWS, channel secrets sealed with a key file in the
  * data dir ({@code secrets.key}), an in-process queue in place of SQS ({@link #send}: the evaluator's sink), and a
- * ticker that drains the queue and calls {@link NotificationService#tick} every few seconds. SNS channels publish to
- * an in-process list ({@link #snsMessages}), as no SNS runs locally. Webhook URLs may be plain http here.
+ * ticker that drains the queue and calls {@link NotificationService#tick} every second. Wake-ups
+ * ({@link ExecutorWakeups}, the in-process stand-in for the SQS wake-up messages) run the notifier at the moment a
+ * group is due, so a flush is not left to the next tick. SNS channels publish to an in-process list
+ * ({@link #snsMessages}), as no SNS runs locally. Webhook URLs may be plain http here.
  */
 public final class LocalNotifications implements AutoCloseable {
     private static final Log LOG = Log.get(LocalNotifications.class);
-    static final Duration TICK = Duration.ofSeconds(3);
+    /** Drains the evaluator's queue and looks for due work (an idle run: two small index queries on DynamoDB Local). */
+    static final Duration TICK = Duration.ofSeconds(1);
     static final String CHARTS_BUCKET = "longwatch-charts";
 
     private final NotificationService service;
@@ -79,20 +84,22 @@ public final class LocalNotifications implements AutoCloseable {
         ActionLinks links = new ActionLinks(store, box, publicUrl);
         dev.longwatch.core.notify.chart.QueryCharts chartLinks = new dev.longwatch.core.notify.chart.QueryCharts(
                 new dev.longwatch.core.notify.chart.QuerySeriesSource(queries), events, charts);
-        this.service = new NotificationService(store, channels, notifiers, events, links, chartLinks, null, Pacer.SLEEP,
-                clock, metrics, NotificationService.Settings.DEFAULT.withConsoleUrl(System.getenv("LONGWATCH_CONSOLE_URL")));
-        this.api = new HttpNotificationsRequestHandler(apiKeys, service, config, clock, metrics);
-        this.chat = new HttpChatRequestHandler(new ChatService(service, config, alertCommands(), chartLinks, http, clock,
-                System.getenv("LONGWATCH_CONSOLE_URL")), channels, links, clock, metrics);
-        long every = Math.max(TICK.toMillis(), Math.min(pollInterval.toMillis(), TICK.toMillis()));
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "notifier-ticker");
             t.setDaemon(true);
             return t;
         });
-        // Tests set a long poll interval to drive every job by hand (runNotifier).
-        if (pollInterval.compareTo(Duration.ofMinutes(1)) < 0) {
-            ticker.scheduleWithFixedDelay(this::safeRun, every, every, TimeUnit.MILLISECONDS);
+        // Tests set a long poll interval to drive every job by hand (runNotifier): then nothing runs by itself.
+        boolean ticking = pollInterval.compareTo(Duration.ofMinutes(1)) < 0;
+        Wakeups wakeups = ticking ? new ExecutorWakeups(ticker, this::safeRun, clock) : Wakeups.NONE;
+        this.service = new NotificationService(store, channels, notifiers, events, links, chartLinks, null, Pacer.SLEEP,
+                clock, metrics, NotificationService.Settings.DEFAULT.withConsoleUrl(System.getenv("LONGWATCH_CONSOLE_URL")),
+                wakeups);
+        this.api = new HttpNotificationsRequestHandler(apiKeys, service, config, clock, metrics);
+        this.chat = new HttpChatRequestHandler(new ChatService(service, config, alertCommands(), chartLinks, http, clock,
+                System.getenv("LONGWATCH_CONSOLE_URL")), channels, links, clock, metrics);
+        if (ticking) {
+            ticker.scheduleWithFixedDelay(this::safeRun, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -112,19 +119,15 @@ public final class LocalNotifications implements AutoCloseable {
         for (AlertTransition t; (t = queue.poll()) != null; ) {
             batch.add(t);
         }
-        NotificationService.RunReport a;
         try {
-            a = service.accept(batch);
+            // One run, as a batch with a wake-up is on AWS: the transitions, then whatever else is due.
+            return service.acceptAndTick(batch);
         } catch (RuntimeException e) {
             // SQS would redeliver the batch on AWS: here it goes back to the queue for the next run (the
             // notifier dedupes transitions by id, so what this run already grouped is not told twice).
             queue.addAll(batch);
             throw e;
         }
-        NotificationService.RunReport b = service.tick(clock.millis());
-        return new NotificationService.RunReport(a.transitions(), a.groupsFlushed() + b.groupsFlushed(),
-                a.sent() + b.sent(), a.retrying() + b.retrying(), a.failed() + b.failed(),
-                a.summarized() + b.summarized(), a.duplicates() + b.duplicates());
     }
 
     private void safeRun() {

@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The alerting engine and the notification pipeline together, as a user runs them in local-dev: a signed webhook
  * channel pointing at a local HTTP receiver, a threshold monitor naming it, a breaching point through
  * {@code POST /v1/metrics}, then the rollup, evaluator and notifier jobs driven by hand (admin endpoints, and
- * {@link LocalNotifications#runNotifier} as the 3-second ticker does) with a {@link MutableClock}: nothing waits.
+ * {@link LocalNotifications#runNotifier} as the ticker and the wake-ups do) with a {@link MutableClock}: nothing waits.
  */
 class AlertToNotificationEndToEndTest {
     static final String SECRET = "e2e-signing-secret-0123456789";
@@ -114,7 +114,11 @@ class AlertToNotificationEndToEndTest {
         assertEquals("FIRING", alert(monitorId).get("state").asText());
         assertEquals(0, platform.notifications().runNotifier().sent(), "the group waits 30 s before its first message");
         assertEquals(0, receiver.requests().size());
-        at(T0.plusSeconds(185 + 30));
+        // The 30 s count from the alert's data time (the evaluated minute, 10:03:00), not from the evaluation run
+        // 5 s later: due at 10:03:30.
+        at(T0.plusSeconds(180 + 29));
+        assertEquals(0, platform.notifications().runNotifier().sent());
+        at(T0.plusSeconds(180 + 30));
         assertEquals(1, platform.notifications().runNotifier().sent());
         assertEquals(1, receiver.requests().size());
         return Http.JSON.readTree(receiver.requests().get(0).body());
@@ -142,7 +146,7 @@ class AlertToNotificationEndToEndTest {
         String monitorId = monitorRoutedToWebhook();
         JsonNode firing = fireAndNotify(monitorId);
         HttpReceiver.Request first = receiver.requests().get(0);
-        assertSigned(first, T0.plusSeconds(215));
+        assertSigned(first, T0.plusSeconds(210));
         assertEquals("alert", firing.get("kind").asText());
         assertEquals("firing", firing.get("status").asText());
         assertEquals(1, firing.get("alerts").size());
@@ -168,7 +172,7 @@ class AlertToNotificationEndToEndTest {
         assertEquals("RESOLVED", alert(monitorId).get("state").asText());
         platform.notifications().runNotifier();
         // Changes to a group that already spoke wait its group interval (5 m after the first message).
-        Instant flush = T0.plusSeconds(215).plus(Duration.ofMinutes(5));
+        Instant flush = T0.plusSeconds(210).plus(Duration.ofMinutes(5));
         at(flush);
         assertEquals(1, platform.notifications().runNotifier().sent());
         at(flush.plusSeconds(60));
@@ -265,9 +269,9 @@ class AlertToNotificationEndToEndTest {
 
         // The manual RESOLVED transition goes the evaluator's way: the transition queue, then the notifier.
         platform.notifications().runNotifier();
-        at(T0.plusSeconds(215).plus(Duration.ofMinutes(5)));
+        at(T0.plusSeconds(210).plus(Duration.ofMinutes(5)));
         assertEquals(1, platform.notifications().runNotifier().sent());
-        at(T0.plusSeconds(215).plus(Duration.ofMinutes(10)));
+        at(T0.plusSeconds(210).plus(Duration.ofMinutes(10)));
         assertEquals(0, platform.notifications().runNotifier().sent());
         assertEquals(2, receiver.requests().size());
         JsonNode resolved = Http.JSON.readTree(receiver.requests().get(1).body());

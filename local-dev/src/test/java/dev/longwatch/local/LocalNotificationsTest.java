@@ -67,6 +67,8 @@ class LocalNotificationsTest {
         long now = clock.millis();
         platform.notifications().send(List.of(NotifyFixture.transition(LocalPlatform.DEV_TENANT, "m-1",
                 Map.of("host", "web-1"), AlertState.PENDING, AlertState.FIRING, Severity.CRITICAL, now, now, List.of())));
+        assertEquals(0, platform.notifications().runNotifier().sent(), "a new group gathers its round for 2 s");
+        clock.advance(Duration.ofSeconds(2));
         assertEquals(1, platform.notifications().runNotifier().sent());
         JsonNode message = JSON.readTree(receiver.requests().get(0).body());
         assertEquals("firing", message.get("status").asText());

@@ -196,6 +196,44 @@ public final class DynamoDbNotifyStore implements NotifyStore {
         }
     }
 
+    @Override
+    public Optional<Long> nextDue(long now) {
+        try {
+            QueryResponse r = ddb.query(QueryRequest.builder().tableName(table).indexName("gsi1")
+                    .keyConditionExpression("gsi1pk = :due AND gsi1sk > :now").projectionExpression("nextAt")
+                    .expressionAttributeValues(Map.of(":due", s("due"), ":now",
+                            s(String.format(Locale.ROOT, "%013d", now))))
+                    .scanIndexForward(true).limit(1).build());
+            return r.items().stream().findFirst().map(i -> Long.parseLong(i.get("nextAt").n()));
+        } catch (software.amazon.awssdk.services.dynamodb.model.DynamoDbException e) {
+            if (e.statusCode() != 400 || e.getMessage() == null || !e.getMessage().toLowerCase(Locale.ROOT)
+                    .contains("index")) {
+                throw e;
+            }
+            return nextDueFromScan(now); // a table made before gsi1 existed (see due)
+        }
+    }
+
+    private Optional<Long> nextDueFromScan(long now) {
+        long min = Long.MAX_VALUE;
+        Map<String, AttributeValue> start = null;
+        do {
+            software.amazon.awssdk.services.dynamodb.model.ScanRequest.Builder q =
+                    software.amazon.awssdk.services.dynamodb.model.ScanRequest.builder().tableName(table)
+                            .filterExpression("nextAt > :now").projectionExpression("nextAt")
+                            .expressionAttributeValues(Map.of(":now", n(now)));
+            if (start != null) {
+                q.exclusiveStartKey(start);
+            }
+            var r = ddb.scan(q.build());
+            for (Map<String, AttributeValue> i : r.items()) {
+                min = Math.min(min, Long.parseLong(i.get("nextAt").n()));
+            }
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null);
+        return min == Long.MAX_VALUE ? Optional.empty() : Optional.of(min);
+    }
+
     private List<Due> dueFromScan(long now) {
         List<Due> out = new ArrayList<>();
         Map<String, AttributeValue> start = null;

@@ -36,7 +36,13 @@ public final class GroupState {
     public final List<String> channels;
     public final Map<String, String> labels;
     public final long groupWait, groupInterval, repeatInterval;
+    /** When the notifier first received a transition of this group (epoch ms). */
     public long firstAt;
+    /**
+     * When the group's first message is due: the first alert's data time plus the group wait, but never before the
+     * gather pause after {@link #firstAt} (0 in items stored before it existed: see {@link #firstDue()}).
+     */
+    public long firstDueAt;
     public long lastFlushAt;
     public long seq;
     public long version;
@@ -78,6 +84,9 @@ public final class GroupState {
         o.put("groupInterval", groupInterval);
         o.put("repeatInterval", repeatInterval);
         o.put("firstAt", firstAt);
+        if (firstDueAt > 0) {
+            o.put("firstDueAt", firstDueAt);
+        }
         o.put("lastFlushAt", lastFlushAt);
         o.put("seq", seq);
         ObjectNode a = o.putObject("alerts");
@@ -99,6 +108,7 @@ public final class GroupState {
                 Json.stringMap(o, "labels"), o.get("groupWait").asLong(), o.get("groupInterval").asLong(),
                 o.get("repeatInterval").asLong());
         g.firstAt = o.path("firstAt").asLong();
+        g.firstDueAt = o.path("firstDueAt").asLong();
         g.lastFlushAt = o.path("lastFlushAt").asLong();
         g.seq = o.path("seq").asLong();
         g.version = item.version();
@@ -109,6 +119,14 @@ public final class GroupState {
                 e.getValue().path("muted").asBoolean())));
         g.refs.putAll(Json.stringMap(o, "refs"));
         return g;
+    }
+
+    /**
+     * When the first message is due. A group stored before {@code firstDueAt} existed counts its wait from its
+     * receipt, as it did then (it matters only until the group's first message).
+     */
+    public long firstDue() {
+        return firstDueAt > 0 ? firstDueAt : firstAt + groupWait;
     }
 
     public NotifyStore.GroupItem toItem(String tenant) {

@@ -47,6 +47,15 @@ public final class NotificationService {
     private static final Log LOG = Log.get(NotificationService.class);
     /** Channels served at once by one run (each channel's own messages stay in order, paced). */
     static final int CHANNEL_CONCURRENCY = 8;
+    /** Owner of the wake-up markers: not a tenant (tenant ids are a-z, 0-9 and -). */
+    static final String WAKE_MARKERS = "_notifier";
+    /**
+     * How far ahead a run asks for a wake-up. Shorter than SQS allows (15 minutes) on purpose: the scheduled tick
+     * runs every minute and asks for the earliest due item in reach, so work further ahead gets its wake-up from a
+     * later tick at no loss of precision; and a wake-up never waits on the queue as long as the notification
+     * queue's age alarm (5 minutes) allows a transition to, whichever way SQS counts a delayed message's age.
+     */
+    public static final long WAKE_HORIZON_MILLIS = 240_000;
 
     /**
      * @param consoleUrl          base URL of the web console for links (null: no links)
@@ -55,13 +64,33 @@ public final class NotificationService {
      * @param maxAttempts         delivery attempts before a notification is dead-lettered
      * @param retryBaseMillis     first retry delay; doubled each attempt (a Retry-After that asks more wins)
      * @param changesWindowMillis how far before an alert to look for deploys and other changes
+     * @param gatherMillis        the least a new group waits after its first transition arrived, however old that
+     *                            transition's data time: one evaluation round reaches the notifier in several SQS
+     *                            batches, and this pause lets them make one message
      */
     public record Settings(String consoleUrl, int stormThreshold, int maxAttempts, long retryBaseMillis,
-                           long changesWindowMillis) {
-        public static final Settings DEFAULT = new Settings(null, 5, 5, 30_000, 2 * 3_600_000L);
+                           long changesWindowMillis, long gatherMillis) {
+        public static final long DEFAULT_GATHER_MILLIS = 2_000;
+        public static final Settings DEFAULT = new Settings(null, 5, 5, 30_000, 2 * 3_600_000L, DEFAULT_GATHER_MILLIS);
+
+        public Settings {
+            if (gatherMillis < 0) {
+                throw new IllegalArgumentException("gatherMillis must not be negative");
+            }
+        }
+
+        /** With the default gather pause. */
+        public Settings(String consoleUrl, int stormThreshold, int maxAttempts, long retryBaseMillis,
+                        long changesWindowMillis) {
+            this(consoleUrl, stormThreshold, maxAttempts, retryBaseMillis, changesWindowMillis, DEFAULT_GATHER_MILLIS);
+        }
 
         public Settings withConsoleUrl(String url) {
-            return new Settings(url, stormThreshold, maxAttempts, retryBaseMillis, changesWindowMillis);
+            return new Settings(url, stormThreshold, maxAttempts, retryBaseMillis, changesWindowMillis, gatherMillis);
+        }
+
+        public Settings withGatherMillis(long millis) {
+            return new Settings(consoleUrl, stormThreshold, maxAttempts, retryBaseMillis, changesWindowMillis, millis);
         }
     }
 
@@ -81,10 +110,21 @@ public final class NotificationService {
     private final Clock clock;
     private final PlatformMetrics metrics;
     private final Settings settings;
+    private final Wakeups wakeups;
 
+    /** Without wake-ups: groups are flushed by the runs that accept transitions and by the periodic tick. */
     public NotificationService(NotifyStore store, ChannelService channels, Notifiers notifiers, EventStore events,
                                ActionLinks actionLinks, ChartLinks charts, DeadLetters deadLetters, Pacer pacer,
                                Clock clock, PlatformMetrics metrics, Settings settings) {
+        this(store, channels, notifiers, events, actionLinks, charts, deadLetters, pacer, clock, metrics, settings,
+                Wakeups.NONE);
+    }
+
+    /** @param wakeups asked, after each run, for a run when the earliest work that run left pending is due */
+    public NotificationService(NotifyStore store, ChannelService channels, Notifiers notifiers, EventStore events,
+                               ActionLinks actionLinks, ChartLinks charts, DeadLetters deadLetters, Pacer pacer,
+                               Clock clock, PlatformMetrics metrics, Settings settings, Wakeups wakeups) {
+        this.wakeups = wakeups == null ? Wakeups.NONE : wakeups;
         this.store = store;
         this.channels = channels;
         this.notifiers = notifiers;
@@ -114,7 +154,23 @@ public final class NotificationService {
 
     /** Takes the evaluator's transitions (an SQS batch, or the in-process queue), groups them, flushes what is due. */
     public RunReport accept(List<AlertTransition> transitions) {
-        Run run = new Run(clock.millis());
+        return run(new Run(clock.millis()), transitions, false);
+    }
+
+    /** Flushes the groups whose timers ran out and retries deliveries whose backoff ended. */
+    public RunReport tick(long now) {
+        return run(new Run(now), List.of(), true);
+    }
+
+    /**
+     * A batch that carries a wake-up: its transitions as {@link #accept} takes them, then what is due as
+     * {@link #tick} finds it, in one run (so at most one wake-up is asked for).
+     */
+    public RunReport acceptAndTick(List<AlertTransition> transitions) {
+        return run(new Run(clock.millis()), transitions, true);
+    }
+
+    private RunReport run(Run run, List<AlertTransition> transitions, boolean due) {
         Set<String> touched = new LinkedHashSet<>();
         for (AlertTransition t : transitions) {
             if (!t.to().notifiable() && t.to() != AlertState.OK) {
@@ -122,7 +178,7 @@ public final class NotificationService {
             }
             for (Route r : Router.routes(t, run.tenant(t.tenant()).routes())) {
                 GroupState proto = GroupState.of(r, t);
-                if (upsert(t.tenant(), proto, t, run.now)) {
+                if (upsert(run, t.tenant(), proto, t)) {
                     touched.add(t.tenant() + "\n" + proto.id);
                 }
             }
@@ -132,24 +188,25 @@ public final class NotificationService {
             String[] p = k.split("\n", 2);
             flush(run, p[0], p[1], false);
         }
-        return run.dispatch();
-    }
-
-    /** Flushes the groups whose timers ran out and retries deliveries whose backoff ended. */
-    public RunReport tick(long now) {
-        Run run = new Run(now);
-        for (NotifyStore.Due d : store.due(now)) {
-            try {
-                if (d.type().equals("group")) {
-                    flush(run, d.tenant(), d.id(), true);
-                } else if (d.type().equals("delivery")) {
-                    store.getDelivery(d.tenant(), d.id()).ifPresent(del -> run.retry(del));
+        if (due) {
+            for (NotifyStore.Due d : store.due(run.now)) {
+                try {
+                    if (d.type().equals("group")) {
+                        if (!touched.contains(d.tenant() + "\n" + d.id())) { // flushed above, saved after sending
+                            flush(run, d.tenant(), d.id(), true);
+                        }
+                    } else if (d.type().equals("delivery")) {
+                        store.getDelivery(d.tenant(), d.id()).ifPresent(del -> run.retry(del));
+                    }
+                } catch (RuntimeException e) {
+                    LOG.error("notifier tick item failed; the next tick retries", e, "tenant", d.tenant(), "item",
+                            d.id());
                 }
-            } catch (RuntimeException e) {
-                LOG.error("notifier tick item failed; the next tick retries", e, "tenant", d.tenant(), "item", d.id());
             }
         }
-        return run.dispatch();
+        RunReport report = run.dispatch();
+        run.wake(due);
+        return report;
     }
 
     /** Sends a test message to a channel now and records it like any other notification. */
@@ -168,7 +225,8 @@ public final class NotificationService {
 
     // ------------------------------------------------------------------ grouping
 
-    private boolean upsert(String tenant, GroupState proto, AlertTransition t, long now) {
+    private boolean upsert(Run run, String tenant, GroupState proto, AlertTransition t) {
+        long now = run.now;
         for (int attempt = 0; attempt < 8; attempt++) {
             Optional<NotifyStore.GroupItem> item = store.getGroup(tenant, proto.id);
             GroupState g = item.map(GroupState::fromItem).orElse(proto);
@@ -178,7 +236,10 @@ public final class NotificationService {
                 return false; // an older transition arrived late
             }
             if (e != null && e.alert.id().equals(t.id())) {
-                return true; // redelivered: nothing new, but the group may be due
+                // Redelivered: nothing new, but the group may be due, or the run that wrote it may have ended
+                // before asking for its wake-up.
+                run.scheduled(tenant, g.id, g.nextAt);
+                return true;
             }
             boolean resolution = t.to() == AlertState.RESOLVED || t.to() == AlertState.OK;
             if (e == null && resolution) {
@@ -190,15 +251,21 @@ public final class NotificationService {
                 e.alert = t;
             }
             if (fresh) {
+                // The group wait buffers alerts that start within it of each other (Alertmanager's model), so it is
+                // counted from the alert's data time (the end of the evaluated minute), not from when the evaluator
+                // got round to it; a data time in the future (a skewed clock) counts as now. The gather keeps one
+                // round's transitions, arriving in several batches, in one message when the wait is already over.
                 g.firstAt = now;
-                g.nextAt = now + g.groupWait;
+                g.firstDueAt = Math.max(Math.min(t.at(), now) + g.groupWait, now + settings.gatherMillis());
+                g.nextAt = g.firstDueAt;
                 g.version = 1;
             } else {
-                long due = g.lastFlushAt == 0 ? g.firstAt + g.groupWait : Math.max(now, g.lastFlushAt + g.groupInterval);
+                long due = g.lastFlushAt == 0 ? g.firstDue() : Math.max(now, g.lastFlushAt + g.groupInterval);
                 g.nextAt = g.nextAt == null ? due : Math.min(g.nextAt, due);
                 g.version++;
             }
             if (store.putGroup(g.toItem(tenant))) {
+                run.scheduled(tenant, g.id, g.nextAt);
                 return true;
             }
         }
@@ -254,7 +321,7 @@ public final class NotificationService {
         }
         long due;
         if (g.lastFlushAt == 0) {
-            due = g.firstAt + g.groupWait;
+            due = g.firstDue();
         } else if (changed) {
             due = g.lastFlushAt + g.groupInterval;
         } else if (anyActive) {
@@ -297,8 +364,11 @@ public final class NotificationService {
             run.pendingGroups.put(tenant + "\n" + g.id, g);
         } else if (g.alerts.isEmpty()) {
             store.deleteGroup(tenant, g.id, g.version - 1);
+            run.scheduled(tenant, g.id, null);
         } else if (!store.putGroup(g.toItem(tenant))) {
             LOG.warn("group changed during its flush; the next run looks again", "tenant", tenant, "group", g.id);
+        } else {
+            run.scheduled(tenant, g.id, g.nextAt);
         }
     }
 
@@ -436,9 +506,60 @@ public final class NotificationService {
         final Map<String, Optional<Channel>> channelCache = new java.util.concurrent.ConcurrentHashMap<>();
         final Map<String, Long> lastSent = new java.util.concurrent.ConcurrentHashMap<>();
         final Map<String, Long> blockedUntil = new java.util.concurrent.ConcurrentHashMap<>();
+        /** Per group and delivery this run wrote, when it is due next (the last write wins; absent: nothing). */
+        final Map<String, Long> nextLooks = new java.util.concurrent.ConcurrentHashMap<>();
 
         Run(long now) {
             this.now = now;
+        }
+
+        void scheduled(String tenant, String id, Long at) {
+            if (at == null) {
+                nextLooks.remove(tenant + "\n" + id);
+            } else {
+                nextLooks.put(tenant + "\n" + id, at);
+            }
+        }
+
+        /**
+         * Asks for one wake-up at the earliest time work is left for (a group wait ending, a group interval, a
+         * retry's backoff), when that lies within {@link #WAKE_HORIZON_MILLIS}; further ahead is the scheduled
+         * tick's, which asks once it is in reach.
+         * A run that accepted transitions looks at what it wrote; a run that looked for due work (a tick, a
+         * wake-up) also at the store's earliest due item, so a wake-up that flushed one group leads to the next
+         * group's, which no run touched since it was written. Runs that want the same second share one wake-up
+         * (a once-only marker), so wake-ups do not multiply. One that cannot be asked for costs only precision:
+         * the scheduled tick still comes.
+         */
+        void wake(boolean lookInStore) {
+            if (wakeups == Wakeups.NONE) {
+                return;
+            }
+            try {
+                long earliest = Long.MAX_VALUE;
+                for (long at : nextLooks.values()) {
+                    if (at > now && at < earliest) {
+                        earliest = at;
+                    }
+                }
+                if (lookInStore) {
+                    earliest = Math.min(earliest, store.nextDue(now).orElse(Long.MAX_VALUE));
+                }
+                long t = clock.millis();
+                if (earliest == Long.MAX_VALUE || earliest - t > WAKE_HORIZON_MILLIS) {
+                    return;
+                }
+                // Whole seconds (SQS delays are): the wake-up at the end of a second finds all that second's work
+                // due, so runs wanting the same second can share it.
+                long second = Math.floorDiv(earliest + 999, 1000);
+                if (!store.firstSeen(WAKE_MARKERS, "wake", Long.toString(second), second * 1000 + 86_400_000L)) {
+                    return; // another run asked for this second already
+                }
+                wakeups.wakeAt(second * 1000, t);
+                metrics.count("NotifierWakeups", 1);
+            } catch (RuntimeException e) {
+                LOG.error("notifier wake-up could not be asked for; the scheduled tick does the work", e);
+            }
         }
 
         TenantContext tenant(String t) {
@@ -501,9 +622,12 @@ public final class NotificationService {
                 GroupState g = e.getValue();
                 if (g.alerts.isEmpty()) {
                     store.deleteGroup(tenant, g.id, g.version - 1);
+                    scheduled(tenant, g.id, null);
                 } else if (!store.putGroup(g.toItem(tenant))) {
                     LOG.warn("group changed while its notification was sent; the next run looks again", "tenant",
                             tenant, "group", g.id);
+                } else {
+                    scheduled(tenant, g.id, g.nextAt);
                 }
             }
             metrics.count("NotificationsSent", sentCount.get());
@@ -640,6 +764,7 @@ public final class NotificationService {
             retryingCount.incrementAndGet();
             Delivery r = d.with(Delivery.RETRYING, attempts, error, http, t, at, null);
             store.saveDelivery(r);
+            scheduled(d.tenant(), "delivery\n" + d.id(), at);
             LOG.warn("notification will be retried", "tenant", d.tenant(), "channelId", d.channelId(),
                     "notificationId", d.id(), "attempts", attempts, "retryAt", at, "reason", String.valueOf(error));
             return r;

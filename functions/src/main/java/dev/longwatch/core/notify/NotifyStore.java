@@ -42,6 +42,9 @@ public interface NotifyStore {
 
     List<Due> due(long now);
 
+    /** The earliest time after {@code now} that work is due (a group, a delivery retry), across tenants; empty: none. */
+    Optional<Long> nextDue(long now);
+
     /** True the first time a marker (a transition id, a Slack request signature) is seen. */
     boolean firstSeen(String tenant, String scope, String id, long expiresAtMillis);
 

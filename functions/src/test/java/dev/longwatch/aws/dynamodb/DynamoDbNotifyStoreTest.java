@@ -38,6 +38,9 @@ class DynamoDbNotifyStoreTest {
         assertEquals(List.of(new NotifyStore.Due("acme", "group", "g1"), new NotifyStore.Due("acme", "delivery", "d1")),
                 store.due(2_000L).stream().sorted((a, b) -> a.type().compareTo(b.type()) * -1).toList());
         assertEquals(3, store.due(5_000L).size());
+        assertEquals(Optional.of(2_000L), store.nextDue(1_000L), "the earliest after now, groups and retries alike");
+        assertEquals(Optional.of(5_000L), store.nextDue(2_000L), "across tenants");
+        assertEquals(Optional.empty(), store.nextDue(5_000L));
         assertTrue(store.putGroup(group("acme", "g1", 2, null)));
         store.saveDelivery(retrying("acme", "d1", 2_000L).with(Delivery.SENT, 2, null, 200, 3_000L, null, null));
         assertEquals(List.of(new NotifyStore.Due("other", "group", "g2")), store.due(5_000L));

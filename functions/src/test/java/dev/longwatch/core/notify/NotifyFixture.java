@@ -51,11 +51,19 @@ public final class NotifyFixture implements AutoCloseable {
     public final ActionLinks links;
     private final AtomicInteger ids = new AtomicInteger();
 
+    /**
+     * Production settings but no gather pause: in the tests of the other stages a {@code groupWait: 0s} group goes out
+     * in the run that accepts it. {@code DataTimeGroupWaitTest} runs the production default, gather included.
+     */
     public NotifyFixture() {
-        this(NotificationService.Settings.DEFAULT.withConsoleUrl("https://console.example"));
+        this(NotificationService.Settings.DEFAULT.withConsoleUrl("https://console.example").withGatherMillis(0));
     }
 
     public NotifyFixture(NotificationService.Settings settings) {
+        this(settings, Wakeups.NONE);
+    }
+
+    public NotifyFixture(NotificationService.Settings settings, Wakeups wakeups) {
         Path dir;
         try {
             dir = Files.createTempDirectory("notify-test");
@@ -75,7 +83,7 @@ public final class NotifyFixture implements AutoCloseable {
             }
         };
         service = new NotificationService(store, channels, notifiers, events, links, null, deadLettered::add, pacer,
-                clock, PlatformMetrics.NONE, settings);
+                clock, PlatformMetrics.NONE, settings, wakeups);
     }
 
     public Channel webhook(String tenant, String path) {

@@ -33,6 +33,9 @@ import java.util.Objects;
  * <p>The notifier reports partial batch failures: a transition whose delivery failed is redelivered alone, up to
  * {@link #MAX_RECEIVES} times, then moved to the dead-letter queue (an alarm watches it). Deliveries are recorded
  * with conditional writes in the notifications table, so a redelivered transition is not sent twice.
+ *
+ * <p>Both notifier functions may send to the queue, and only send: their wake-ups ({@code SqsWakeups}), delayed
+ * messages that run the notifier when a group is due instead of at the next minute's flush.
  */
 public final class NotificationPipeline extends Construct {
     static final String NOTIFIER_HANDLER = "dev.longwatch.handler.SqsNotifierHandler";
@@ -42,6 +45,8 @@ public final class NotificationPipeline extends Construct {
     /** Days a chart image is kept: links in chat messages and e-mails stop working after it. */
     public static final int CHART_DAYS = 30;
     static final Duration NOTIFIER_TIMEOUT = Duration.seconds(60);
+    /** How long the event source gathers a batch: what a wake-up may arrive after its due time at most. */
+    public static final int BATCHING_WINDOW_SECONDS = 1;
     /** The encryption context KmsSecretSealer sends with every call; grants require it. */
     public static final String SECRETS_CONTEXT_KEY = "purpose";
     public static final String SECRETS_CONTEXT_VALUE = "longwatch-channel-secrets";
@@ -148,6 +153,7 @@ public final class NotificationPipeline extends Construct {
         env.put("LONGWATCH_SECRETS_KEY_ID", secretsKey.getKeyId());
         env.put("LONGWATCH_CONSOLE_URL", props.consoleUrl());
         env.put("LONGWATCH_PUBLIC_API_URL", props.publicApiUrl());
+        env.put("LONGWATCH_NOTIFY_WAKE_QUEUE_URL", queue.getQueueUrl());
 
         // Memory from the configuration (charts are rendered in memory); 60 s covers a batch of deliveries, each
         // bounded by its own HTTP timeout.
@@ -159,14 +165,21 @@ public final class NotificationPipeline extends Construct {
                 NOTIFIER_TIMEOUT, env, props.functions()));
         for (LongwatchFunction f : List.of(notifier, flush)) {
             grantNotifier(f, t, props.snsTopicArns());
+            // Wake-ups on its own queue: sqs:SendMessage only (no KMS: the queue is SQS-managed encrypted).
+            f.role().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                    .actions(List.of("sqs:SendMessage"))
+                    .resources(List.of(queue.getQueueArn()))
+                    .build());
         }
 
-        // Batches of 10, gathered for up to 5 s; partial failures redeliver only the failed transitions. At most
+        // Batches of 10, gathered for up to 1 s: a wake-up is delivered when its group is due, not up to a
+        // batching window later, and the notifier's own 2 s gather keeps one evaluation round in one message
+        // when it arrives in several batches. Partial failures redeliver only the failed transitions. At most
         // 10 concurrent notifiers, so a storm of alerts cannot exhaust the account's concurrency or a chat API's
         // rate limit.
         notifier.alias().addEventSource(SqsEventSource.Builder.create(queue)
                 .batchSize(10)
-                .maxBatchingWindow(Duration.seconds(5))
+                .maxBatchingWindow(Duration.seconds(BATCHING_WINDOW_SECONDS))
                 .reportBatchItemFailures(true)
                 .maxConcurrency(10)
                 .build());
