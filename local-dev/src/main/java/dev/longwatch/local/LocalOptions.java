@@ -5,17 +5,19 @@ import java.time.Duration;
 
 /**
  * How local-dev runs: {@code local-dev/run [--port 8080] [--data-dir DIR] [--shards 4] [--host 127.0.0.1]
- * [--evaluation-settle 5]}.
+ * [--evaluation-settle 25]}.
  *
  * @param evaluationSettle how long after a minute ends the evaluator ticker evaluates it (AWS:
- *                         {@code evaluationSettleSeconds}); local-dev's rollup consumer polls every second, so a
- *                         few seconds suffice
+ *                         {@code evaluationSettleSeconds}, also 25 s by default, so local-dev times alerts as AWS
+ *                         does). Its rollup consumer polls every second, so a few seconds would do; with the
+ *                         default 30-s group wait counted from the minute's end, any settle time up to ~28 s
+ *                         leaves the first message's time unchanged
  */
 public record LocalOptions(String host, int port, Path dataDir, int shards, Duration pollInterval,
                            String devApiKey, Duration evaluationSettle) {
 
     public static final int DEFAULT_PORT = 8080;
-    public static final Duration DEFAULT_EVALUATION_SETTLE = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_EVALUATION_SETTLE = Duration.ofSeconds(25);
 
     public LocalOptions {
         if (evaluationSettle == null || evaluationSettle.isNegative()
@@ -77,9 +79,9 @@ public record LocalOptions(String host, int port, Path dataDir, int shards, Dura
     public static String usage() {
         return """
                 usage: local-dev/run [--port 8080] [--data-dir local-dev/data] [--shards 4] [--host 127.0.0.1]
-                                     [--evaluation-settle 5] [--create-tenant NAME]
+                                     [--evaluation-settle 25] [--create-tenant NAME]
                   Runs all of Longwatch in one process on embedded backends.
-                  --evaluation-settle S  seconds after each minute before it is evaluated (0..300, default 5)
+                  --evaluation-settle S  seconds after each minute before it is evaluated (0..300, default 25, as on AWS)
                   --create-tenant NAME  creates a tenant and an API key, prints the key and exits
                   LONGWATCH_DEV_API_KEY  if set, is the API key of tenant "dev"
                 """;
