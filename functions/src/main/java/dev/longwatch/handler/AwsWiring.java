@@ -431,8 +431,7 @@ final class AwsWiring {
         if (url == null || url.isBlank()) {
             return dev.longwatch.core.notify.Wakeups.NONE;
         }
-        return new dev.longwatch.aws.sqs.SqsWakeups(SqsClient.builder().httpClient(UrlConnectionHttpClient.create())
-                .build(), url);
+        return new dev.longwatch.aws.sqs.SqsWakeups(sdk.sqs(), url);
     }
 
     /** LONGWATCH_NOTIFY_DLQ_URL, when set: failed notifications also go to that queue (the delivery log keeps them). */
