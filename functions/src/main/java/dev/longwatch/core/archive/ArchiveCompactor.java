@@ -242,7 +242,9 @@ public final class ArchiveCompactor {
             if (listener != null) {
                 // The whole hour, as the reader would see it: the day's parts of it, then the hourly block.
                 List<BlockPart> whole = new ArrayList<>(dayParts);
-                PartMerge.mergeIntoDay(whole, target);
+                if (!target.coverage().isEmpty()) { // empty: the day holds all of it (a run cut short before)
+                    PartMerge.mergeIntoDay(whole, target);
+                }
                 listener.hourMerged(tenant, hour, whole);
             }
             for (Source s : batches) {
