@@ -1,5 +1,6 @@
 package dev.longwatch.infra;
 
+import dev.longwatch.infra.construct.MinuteTierWiring;
 import dev.longwatch.infra.construct.ArchiveBucket;
 import dev.longwatch.infra.construct.CloudWatchImporter;
 import dev.longwatch.infra.construct.FunctionSettings;
@@ -51,7 +52,14 @@ public final class IngestStack extends Stack {
             // With a rollup window longer than a minute, the newest minutes come from the archive (60-s window)
             // until the rollups have them: the window plus two minutes of delivery and processing.
             int window = props.config().batchingWindowSeconds();
-            if (window > 60) {
+            if (props.config().minuteTierFromArchive()) {
+                // Minutes are written once an hour: the tail reaches back to the tenant's compacted hours.
+                api.query().function().addEnvironment(MinuteTierWiring.VARIABLE, "archive");
+                api.query().function().addEnvironment(FRESH_FROM_ARCHIVE,
+                        Integer.toString(MinuteTierWiring.ARCHIVE_MODE_LAG_SECONDS));
+                api.query().function().addEnvironment(MinuteTierWiring.CACHE_VARIABLE,
+                        Integer.toString(MinuteTierWiring.READER_CACHE_OBJECTS));
+            } else if (window > 60) {
                 api.query().function().addEnvironment(FRESH_FROM_ARCHIVE, Integer.toString(window + 120));
             }
         }
