@@ -3,17 +3,31 @@ package dev.longwatch.local;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** How local-dev runs: {@code local-dev/run [--port 8080] [--data-dir DIR] [--shards 4] [--host 127.0.0.1]}. */
+/**
+ * How local-dev runs: {@code local-dev/run [--port 8080] [--data-dir DIR] [--shards 4] [--host 127.0.0.1]
+ * [--minute-tier stream|archive]}.
+ */
 public record LocalOptions(String host, int port, Path dataDir, int shards, Duration pollInterval,
-                           String devApiKey) {
+                           String devApiKey, boolean minuteTierFromArchive) {
 
     public static final int DEFAULT_PORT = 8080;
+
+    /** The minute tier from the stream (the default). */
+    public LocalOptions(String host, int port, Path dataDir, int shards, Duration pollInterval, String devApiKey) {
+        this(host, port, dataDir, shards, pollInterval, devApiKey, false);
+    }
+
+    /** The same options with the minute tier written from the archive ({@code --minute-tier archive}). */
+    public LocalOptions withMinuteTierFromArchive() {
+        return new LocalOptions(host, port, dataDir, shards, pollInterval, devApiKey, true);
+    }
 
     public static LocalOptions parse(String[] args, String devApiKeyFromEnv) {
         String host = "127.0.0.1";
         int port = DEFAULT_PORT;
         Path dataDir = Path.of("local-dev", "data");
         int shards = 4;
+        boolean fromArchive = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -21,6 +35,13 @@ public record LocalOptions(String host, int port, Path dataDir, int shards, Dura
                 case "--data-dir" -> dataDir = Path.of(value(args, ++i, a));
                 case "--shards" -> shards = Integer.parseInt(value(args, ++i, a));
                 case "--host" -> host = value(args, ++i, a);
+                case "--minute-tier" -> {
+                    String v = value(args, ++i, a);
+                    if (!v.equals("stream") && !v.equals("archive")) {
+                        throw new IllegalArgumentException("--minute-tier must be stream or archive, got " + v);
+                    }
+                    fromArchive = v.equals("archive");
+                }
                 case "--create-tenant" -> i++; // handled by LocalMain
                 case "-h", "--help" -> throw new IllegalArgumentException("");
                 default -> throw new IllegalArgumentException("unknown option " + a);
@@ -30,7 +51,7 @@ public record LocalOptions(String host, int port, Path dataDir, int shards, Dura
             throw new IllegalArgumentException("--shards must be 1..64");
         }
         return new LocalOptions(host, port, dataDir, shards, Duration.ofSeconds(1),
-                devApiKeyFromEnv == null || devApiKeyFromEnv.isBlank() ? null : devApiKeyFromEnv);
+                devApiKeyFromEnv == null || devApiKeyFromEnv.isBlank() ? null : devApiKeyFromEnv, fromArchive);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -43,8 +64,10 @@ public record LocalOptions(String host, int port, Path dataDir, int shards, Dura
     public static String usage() {
         return """
                 usage: local-dev/run [--port 8080] [--data-dir local-dev/data] [--shards 4] [--host 127.0.0.1]
-                                     [--create-tenant NAME]
+                                     [--minute-tier stream|archive] [--create-tenant NAME]
                   Runs all of Longwatch in one process on embedded backends.
+                  --minute-tier archive  minute rollups are written by the compactor from the archive once an hour
+                                         (no rollup consumer); queries and monitors read newer minutes from the archive
                   --create-tenant NAME  creates a tenant and an API key, prints the key and exits
                   LONGWATCH_DEV_API_KEY  if set, is the API key of tenant "dev"
                 """;
