@@ -57,9 +57,11 @@ public final class ArchiveCompactor {
      * cut short), with all of the hour's parts in the reader's order, after the hourly block is written and
      * before its sources are deleted. A listener that throws leaves the sources for the next run, which calls it
      * again; it must therefore be idempotent. The minute tier from the archive is one ({@link MinuteTierWriter}).
+     * {@code firstMerge}: no hourly or daily block held this hour before (what was derived from it is most likely
+     * not written yet).
      */
     public interface HourListener {
-        void hourMerged(String tenant, long hour, List<BlockPart> parts);
+        void hourMerged(String tenant, long hour, List<BlockPart> parts, boolean firstMerge);
     }
 
     private final ArchiveStore store;
@@ -245,7 +247,7 @@ public final class ArchiveCompactor {
                 if (!target.coverage().isEmpty()) { // empty: the day holds all of it (a run cut short before)
                     PartMerge.mergeIntoDay(whole, target);
                 }
-                listener.hourMerged(tenant, hour, whole);
+                listener.hourMerged(tenant, hour, whole, hourObj.isEmpty() && dayParts.isEmpty());
             }
             for (Source s : batches) {
                 store.delete(s.key());

@@ -70,12 +70,21 @@ public final class MinuteTierWriter implements ArchiveCompactor.HourListener {
     }
 
     @Override
-    public void hourMerged(String tenant, long hour, List<BlockPart> parts) {
-        write(tenant, hour, parts);
+    public void hourMerged(String tenant, long hour, List<BlockPart> parts, boolean firstMerge) {
+        write(tenant, hour, parts, firstMerge);
     }
 
     /** Writes the slabs of one tenant-hour from all of its parts (in the reader's order). */
     public Result write(String tenant, long hour, List<BlockPart> parts) {
+        return write(tenant, hour, parts, false);
+    }
+
+    /**
+     * As {@link #write(String, long, List)}; with {@code absentLikely} (the hour's first merge) each slab is first
+     * written as new, without reading it: a slab that exists after all fails that write's condition and is then
+     * read and compared as usual. That saves a read per slab on the usual path.
+     */
+    public Result write(String tenant, long hour, List<BlockPart> parts, boolean absentLikely) {
         long now = clock.millis();
         late.ensureStarted(Set.of(tenant), now);
         Map<SeriesKey, SortedMap<Long, Aggregate>> minutes = minuteAggregates(parts, hour);
@@ -94,7 +103,7 @@ public final class MinuteTierWriter implements ArchiveCompactor.HourListener {
         }
         Map<SlabKey, Slab> targets = retention.baseTier(hour, now) == Tier.MINUTE ? minuteSlabs(minutes)
                 : hourSlots(minutes, hour);
-        Result r = writeAll(targets);
+        Result r = writeAll(targets, absentLikely);
         late.afterWrite(targets.keySet(), now);
         metrics.count("MinuteTierSlabWrites", r.written());
         metrics.count("MinuteTierSlabsUnchanged", r.unchanged());
@@ -167,14 +176,14 @@ public final class MinuteTierWriter implements ArchiveCompactor.HourListener {
         return out;
     }
 
-    private Result writeAll(Map<SlabKey, Slab> targets) {
+    private Result writeAll(Map<SlabKey, Slab> targets, boolean absentLikely) {
         List<SlabKey> keys = new ArrayList<>(targets.keySet());
         List<List<SlabKey>> chunks = new ArrayList<>();
         for (int from = 0; from < keys.size(); from += LOAD_CHUNK) {
             chunks.add(keys.subList(from, Math.min(keys.size(), from + LOAD_CHUNK)));
         }
         List<int[]> counts = Concurrently.map(chunks, concurrency, chunk -> {
-            Map<SlabKey, Slab> current = store.load(chunk);
+            Map<SlabKey, Slab> current = absentLikely ? Map.of() : store.load(chunk);
             int[] c = new int[2];
             for (SlabKey k : chunk) {
                 if (writeOne(targets.get(k), current.get(k))) {

@@ -71,9 +71,9 @@ class MinuteTierFromArchiveTest {
 
     ScheduledCompactorHandler archiveModeCompactor(MinuteTierWriter w) {
         ArchiveCompactor compactor = new ArchiveCompactor(s3, arch.metrics, Duration.ofMinutes(10), 2,
-                (tenant, hour, parts) -> {
+                (tenant, hour, parts, first) -> {
                     handedOver.add(parts);
-                    w.hourMerged(tenant, hour, parts);
+                    w.hourMerged(tenant, hour, parts, first);
                 });
         return new ScheduledCompactorHandler(arch.compactor(), compactor, arch.clock, arch.metrics, true);
     }
