@@ -282,8 +282,9 @@ final class AwsWiring {
     ArchiveCompactor archiveCompactor() {
         if (minuteTierFromArchive()) {
             return new ArchiveCompactor(archiveStore(), metrics, Duration.ofMinutes(10), 16,
+                    // 32 writers: a tenant-hour of 10,000 series is ~168,000 slab writes in one invocation.
                     new MinuteTierWriter(rollupStore(), new LateArrivals(compactionState(), metrics), retention,
-                            metrics, clock, 16));
+                            metrics, clock, 32));
         }
         return new ArchiveCompactor(archiveStore(), metrics, Duration.ofMinutes(10), 16);
     }
