@@ -212,6 +212,19 @@ class MinuteTierFromArchiveTest {
     }
 
     @Test
+    void twoScheduledCompactorRunsAtOnceLeaveTheSameTiersAsOne() {
+        feedTheHour();
+        at(T0 + 71 * MINUTE);
+        stream.compactor().run(Duration.ofMinutes(1));
+
+        Concurrently.map(List.of(1, 2), 2, i -> archiveModeCompactor(writer).handleRequest(Map.of(), null));
+
+        assertSameSlots(stream.store, arch.store, slabsOfTheHour(Tier.MINUTE), "minute");
+        assertSameSlots(stream.store, arch.store, slabsOfTheHour(Tier.HOUR), "hour");
+        assertSameSlots(stream.store, arch.store, slabsOfTheHour(Tier.DAY), "day");
+    }
+
+    @Test
     void noHourIsCompactedBeforeItsMinutesAreWritten() {
         feedTheHour();
         AtomicBoolean failing = new AtomicBoolean(true);
