@@ -8,6 +8,8 @@ import dev.longwatch.aws.dynamodb.TableNames;
 import dev.longwatch.aws.dynamodb.TableSetup;
 import dev.longwatch.core.archive.ArchiveCompactor;
 import dev.longwatch.core.archive.ArchiveService;
+import dev.longwatch.core.archive.MinuteTierWriter;
+import dev.longwatch.core.rollup.LateArrivals;
 import dev.longwatch.core.ingest.IngestResult;
 import dev.longwatch.core.ingest.IngestService;
 import dev.longwatch.core.ingest.StreamPublisher;
@@ -59,7 +61,9 @@ import java.util.stream.IntStream;
  * scheduled compactor also runs the real {@link ArchiveCompactor}, as on AWS: S3 requests and bytes are counted.
  *
  * <p>Options: {@code --series=10000 --interval=60 --hours=2 --window=60 --shards=1 --batch-size=10000
- * --archive-window=60}.
+ * --archive-window=60 --minute-tier=stream}. With {@code --minute-tier=archive} there is no rollup mapping: the
+ * archive consumer registers series, and the scheduled compactor runs the archive first, whose merge of each hour
+ * writes its minute slabs (MinuteTierWriter), then the rollup tiers, as ScheduledCompactorHandler does then.
  */
 public final class CostHarness {
     static final long T0 = WriteUnitsHarness.T0;
@@ -101,11 +105,11 @@ public final class CostHarness {
     }
 
     record Options(int series, int intervalSeconds, int hours, int windowSeconds, int shards, int batchSize,
-                   int archiveWindowSeconds, IngestOptions ingest) {
+                   int archiveWindowSeconds, IngestOptions ingest, boolean minuteTierFromArchive) {
         Options(int series, int intervalSeconds, int hours, int windowSeconds, int shards, int batchSize,
                 int archiveWindowSeconds) {
             this(series, intervalSeconds, hours, windowSeconds, shards, batchSize, archiveWindowSeconds,
-                    IngestOptions.DEFAULT);
+                    IngestOptions.DEFAULT, false);
         }
 
         /** Shards whose records are rolled up and archived (all unless {@code --consume-shards}). */
@@ -126,8 +130,16 @@ public final class CostHarness {
             int buckets = StreamPacker.DEFAULT_BUCKETS;
             int consumeShards = 0;
             boolean keyPerFlush = false;
+            boolean fromArchive = false;
             for (String a : args) {
                 String[] kv = a.split("=", 2);
+                if (kv.length == 2 && kv[0].equals("--minute-tier")) {
+                    if (!kv[1].equals("stream") && !kv[1].equals("archive")) {
+                        throw new IllegalArgumentException("--minute-tier must be stream or archive");
+                    }
+                    fromArchive = kv[1].equals("archive");
+                    continue;
+                }
                 if (kv.length != 2) {
                     throw new IllegalArgumentException("unknown argument " + a + "; use --series=N --interval=S "
                             + "--hours=N --window=S --shards=N");
@@ -177,7 +189,7 @@ public final class CostHarness {
                         + "(Lambda's limits for Kinesis)");
             }
             return new Options(series, interval, hours, window, shards, batchSize, archiveWindow,
-                    new IngestOptions(way, flush, buckets, consumeShards, keyPerFlush));
+                    new IngestOptions(way, flush, buckets, consumeShards, keyPerFlush), fromArchive);
         }
     }
 
@@ -448,8 +460,17 @@ public final class CostHarness {
                 rollups, state, retention, metrics, clock, CompactorService.Limits.DEFAULT);
         // The archive as AwsWiring wires it: consumer and compactor (10-minute grace) on the object store.
         CountingArchiveStore s3 = new CountingArchiveStore();
-        ArchiveService archive = new ArchiveService(new StreamRecords(payloads), s3, PlatformMetrics.NONE, clock, 16);
-        ArchiveCompactor archiveCompactor = new ArchiveCompactor(s3, PlatformMetrics.NONE, Duration.ofMinutes(10), 16);
+        // --minute-tier=archive: as AwsWiring wires LONGWATCH_MINUTE_TIER=archive (series registered by the archive
+        // consumer, minute slabs written by the archive compactor); minute writes are counted per metric type.
+        MinuteWrites minuteWrites = new MinuteWrites(rollups);
+        ArchiveService archive = o.minuteTierFromArchive()
+                ? new ArchiveService(new StreamRecords(payloads), s3, PlatformMetrics.NONE, clock, 16,
+                new DynamoDbSeriesIndex(ddb, tables.series(), metrics), new LateArrivals(state, metrics))
+                : new ArchiveService(new StreamRecords(payloads), s3, PlatformMetrics.NONE, clock, 16);
+        ArchiveCompactor archiveCompactor = o.minuteTierFromArchive()
+                ? new ArchiveCompactor(s3, PlatformMetrics.NONE, Duration.ofMinutes(10), 16, new MinuteTierWriter(
+                minuteWrites, new LateArrivals(state, metrics), retention, metrics, clock, 16))
+                : new ArchiveCompactor(s3, PlatformMetrics.NONE, Duration.ofMinutes(10), 16);
 
         Invocations ingestCalls = new Invocations();
         Invocations producerCalls = new Invocations();
@@ -480,7 +501,8 @@ public final class CostHarness {
                     pointsArchived[0] += out.pointsArchived();
                     return out.pointsArchived();
                 });
-        List<Mapping> mappings = List.of(rollupMapping, archiveMapping);
+        List<Mapping> mappings = o.minuteTierFromArchive() ? List.of(archiveMapping)
+                : List.of(rollupMapping, archiveMapping);
         Integer[] byPhase = IntStream.range(0, hosts).boxed().toArray(Integer[]::new);
         Arrays.sort(byPhase, Comparator.comparingLong(h -> WriteUnitsHarness.phase(h, intervalMillis)));
         SplittableRandom rnd = new SplittableRandom(7);
@@ -529,7 +551,7 @@ public final class CostHarness {
         };
 
         while (true) {
-            long nextWindow = Math.min(rollupMapping.nextDue(), archiveMapping.nextDue());
+            long nextWindow = mappings.stream().mapToLong(Mapping::nextDue).min().orElse(Long.MAX_VALUE);
             long next = Math.min(nextTick < ingestEnd ? nextTick : Long.MAX_VALUE, Math.min(nextWindow, nextCompactor));
             if (nextFlush[0] <= ingestEnd + flushMillis && nextFlush[0] < next && nextFlush[0] <= end) {
                 flush.accept(nextFlush[0]);
@@ -545,8 +567,15 @@ public final class CostHarness {
             } else if (next == nextCompactor) {
                 clock.set(nextCompactor);
                 long t = System.nanoTime();
-                CompactionReport r = compactor.run(Duration.ofMinutes(14));
-                ArchiveCompactor.Report a = archiveCompactor.run(clock, Duration.ofMinutes(5));
+                CompactionReport r;
+                ArchiveCompactor.Report a;
+                if (o.minuteTierFromArchive()) {
+                    a = archiveCompactor.run(clock, Duration.ofMinutes(5));
+                    r = compactor.run(Duration.ofMinutes(14), a::mergedBefore);
+                } else {
+                    r = compactor.run(Duration.ofMinutes(14));
+                    a = archiveCompactor.run(clock, Duration.ofMinutes(5));
+                }
                 compactorCalls.add(t);
                 if (r.failedTenants() > 0 || a.problems() > 0) {
                     throw new IllegalStateException("compaction failed: " + r + " " + a);
@@ -596,6 +625,9 @@ public final class CostHarness {
                 }
                 nextTick += intervalMillis;
             }
+        }
+        if (o.minuteTierFromArchive()) {
+            pointsApplied[0] = points; // no rollup consumer: the minutes come from the archive
         }
         if (pointsApplied[0] != points || pointsArchived[0] != points) {
             throw new IllegalStateException("expected " + points + " points rolled up and archived, got "
@@ -657,6 +689,13 @@ public final class CostHarness {
                 allR * 1000 / points);
         System.out.println("(CapacityMeter computes units for PutItem, BatchWriteItem, BatchGetItem and Query; the "
                 + "state table's UpdateItem/DeleteItem/GetItem count as reported.)");
+        if (o.minuteTierFromArchive()) {
+            System.out.printf(Locale.ROOT, "minute tier from the archive: %,.0f minute-slab writes, %,.0f unchanged%n",
+                    metrics.counter("MinuteTierSlabWrites"), metrics.counter("MinuteTierSlabsUnchanged"));
+            minuteWrites.byType.forEach((type, n) -> System.out.printf(Locale.ROOT,
+                    "  minute-slab puts of %s series: %,d (%.1f per 1,000 points of all types)%n", type, n[0],
+                    n[0] * 1000.0 / points));
+        }
 
         System.out.println();
         System.out.println("== S3 archive ==");
@@ -724,6 +763,44 @@ public final class CostHarness {
                         + "10,000-record batch -> %d (a bucket never spans shards: at most %d shards carry data)%n",
                 recordsPerSecond, bytesPerSecond, busiestRecords, busiestBytes, peak[0], peak[1], forThroughput,
                 forWindow, o.windowSeconds(), Math.max(forThroughput, forWindow), o.ingest().buckets());
+    }
+
+    /** Counts the minute-slab puts per metric type (the rest goes to the real store). */
+    static final class MinuteWrites implements dev.longwatch.core.rollup.RollupStore {
+        final dev.longwatch.core.rollup.RollupStore real;
+        final Map<dev.longwatch.model.MetricType, long[]> byType = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+        MinuteWrites(dev.longwatch.core.rollup.RollupStore real) {
+            this.real = real;
+        }
+
+        @Override
+        public Map<dev.longwatch.core.rollup.SlabKey, dev.longwatch.core.rollup.Slab> load(
+                java.util.Collection<dev.longwatch.core.rollup.SlabKey> keys) {
+            return real.load(keys);
+        }
+
+        @Override
+        public boolean put(dev.longwatch.core.rollup.Slab slab) {
+            if (slab.key().tier() == dev.longwatch.core.rollup.Tier.MINUTE) {
+                long[] n = byType.computeIfAbsent(slab.key().type(), t -> new long[1]);
+                synchronized (n) {
+                    n[0]++;
+                }
+            }
+            return real.put(slab);
+        }
+
+        @Override
+        public List<dev.longwatch.core.rollup.Slab> range(dev.longwatch.core.rollup.SlabKey first, long toStart) {
+            return real.range(first, toStart);
+        }
+
+        @Override
+        public List<dev.longwatch.core.rollup.Slab> range(dev.longwatch.core.rollup.SlabKey first, long toStart,
+                                                         boolean consistent) {
+            return real.range(first, toStart, consistent);
+        }
     }
 
     private static double totalUnits(InMemoryMetrics metrics, TableNames tables) {

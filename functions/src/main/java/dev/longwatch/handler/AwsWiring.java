@@ -25,6 +25,8 @@ import dev.longwatch.aws.telemetry.EmfMetrics;
 import dev.longwatch.core.archive.ArchiveCompactor;
 import dev.longwatch.core.archive.ArchiveReader;
 import dev.longwatch.core.archive.ArchiveService;
+import dev.longwatch.core.archive.MinuteTierWriter;
+import dev.longwatch.core.rollup.LateArrivals;
 import dev.longwatch.core.query.ArchiveQueryService;
 import dev.longwatch.core.auth.ApiKeys;
 import dev.longwatch.core.cloudwatch.MetricStreamService;
@@ -293,12 +295,69 @@ final class AwsWiring {
     }
 
     ArchiveService archiveService() {
+        if (minuteTierFromArchive()) {
+            // No rollup consumer: this one registers series and starts tenants' compaction progress.
+            return new ArchiveService(new StreamRecords(payloads()), archiveStore(), metrics, clock, 16,
+                    new DynamoDbSeriesIndex(dynamo(), seriesTable(), metrics),
+                    new LateArrivals(compactionState(), metrics));
+        }
         return new ArchiveService(new StreamRecords(payloads()), archiveStore(), metrics, clock, 16);
     }
 
-    /** For the scheduled compactor: merges the archive's small objects (see {@link ArchiveCompactor#run}). */
+    /**
+     * For the scheduled compactor: merges the archive's small objects (see {@link ArchiveCompactor#run}); with the
+     * minute tier from the archive, each merged hour's minute slabs are written then ({@link MinuteTierWriter}).
+     */
     ArchiveCompactor archiveCompactor() {
+        if (minuteTierFromArchive()) {
+            return new ArchiveCompactor(archiveStore(), metrics, Duration.ofMinutes(10), 16,
+                    // 32 writers: a tenant-hour of 10,000 series is ~168,000 slab writes in one invocation.
+                    new MinuteTierWriter(rollupStore(), new LateArrivals(compactionState(), metrics), retention,
+                            metrics, clock, 32));
+        }
         return new ArchiveCompactor(archiveStore(), metrics, Duration.ofMinutes(10), 16);
+    }
+
+    /**
+     * {@code LONGWATCH_MINUTE_TIER}: {@code stream} (default; the Kinesis rollup consumer writes minute rollups per
+     * batch) or {@code archive} (the archive compactor writes each hour's minute slabs once, when it merges the
+     * hour; readers take the minutes not compacted yet from the archive). Anything else stops the function.
+     */
+    boolean minuteTierFromArchive() {
+        return minuteTierFromArchive(env);
+    }
+
+    static boolean minuteTierFromArchive(Map<String, String> env) {
+        String v = env.get("LONGWATCH_MINUTE_TIER");
+        if (v == null || v.isBlank() || v.trim().equals("stream")) {
+            return false;
+        }
+        if (v.trim().equals("archive")) {
+            if (env.get("LONGWATCH_ARCHIVE_BUCKET") == null || env.get("LONGWATCH_ARCHIVE_BUCKET").isBlank()) {
+                throw new IllegalStateException("LONGWATCH_MINUTE_TIER=archive needs LONGWATCH_ARCHIVE_BUCKET");
+            }
+            return true;
+        }
+        throw new IllegalStateException("environment variable LONGWATCH_MINUTE_TIER must be \"stream\" or "
+                + "\"archive\", got \"" + v + "\"");
+    }
+
+    /** {@code LONGWATCH_ARCHIVE_CACHE_OBJECTS}: decoded archive objects a reader keeps (default 256). */
+    static int archiveCacheObjects(Map<String, String> env) {
+        String v = env.get("LONGWATCH_ARCHIVE_CACHE_OBJECTS");
+        if (v == null || v.isBlank()) {
+            return 256;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("environment variable LONGWATCH_ARCHIVE_CACHE_OBJECTS must be a whole "
+                    + "number (0 or more), got \"" + v + "\"");
+        }
     }
 
     /** The archive compactor, or null without {@code LONGWATCH_ARCHIVE_BUCKET} (a deployment without archive). */
@@ -326,7 +385,7 @@ final class AwsWiring {
      */
     synchronized ArchiveReader archiveReader() {
         if (archiveReader == null) {
-            archiveReader = new ArchiveReader(archiveStore(), 16, 256);
+            archiveReader = new ArchiveReader(archiveStore(), 16, archiveCacheObjects(env));
         }
         return archiveReader;
     }
@@ -343,6 +402,9 @@ final class AwsWiring {
     QueryService.FreshTail freshTailIfConfigured() {
         String lag = env.get("LONGWATCH_FRESH_FROM_ARCHIVE_SECONDS");
         String bucket = env.get("LONGWATCH_ARCHIVE_BUCKET");
+        if ((lag == null || lag.isBlank()) && minuteTierFromArchive()) {
+            lag = "300"; // the minute tier from the archive always needs the tail; the compaction state bounds it
+        }
         if (lag == null || lag.isBlank() || bucket == null || bucket.isBlank()) {
             return null;
         }
@@ -356,7 +418,8 @@ final class AwsWiring {
             throw new IllegalStateException("environment variable LONGWATCH_FRESH_FROM_ARCHIVE_SECONDS must be a "
                     + "whole number of seconds (at least 1), got \"" + lag + "\"");
         }
-        return new QueryService.FreshTail(archiveReader(), Duration.ofSeconds(seconds));
+        return minuteTierFromArchive() ? QueryService.FreshTail.untilCompacted(archiveReader(),
+                Duration.ofSeconds(seconds)) : new QueryService.FreshTail(archiveReader(), Duration.ofSeconds(seconds));
     }
 
     CompactorService compactorService() {
@@ -496,9 +559,12 @@ final class AwsWiring {
     }
 
     EvaluatorService evaluatorService() {
+        // With LONGWATCH_FRESH_FROM_ARCHIVE_SECONDS and the bucket, monitors see the newest minutes from the
+        // archive, as minute queries do (always wanted with LONGWATCH_MINUTE_TIER=archive).
         return new EvaluatorService(new DynamoDbMonitorStore(dynamo(), alertingTable()),
                 new DynamoDbAlertStateStore(dynamo(), alertingTable(), metrics),
                 new DynamoDbSeriesIndex(dynamo(), seriesTable(), metrics), rollupStore(), eventStore(),
-                transitionSink(), metrics, 32);
+                transitionSink(), metrics, 32, freshTailIfConfigured(),
+                minuteTierFromArchive() ? compactionStateIfDeployed() : null);
     }
 }

@@ -23,6 +23,12 @@ import java.util.Map;
  * idempotent. The invocation fails (so the Lambda error metric shows it) when a tenant could not be compacted
  * or an archive hour or day could not be merged; the archive still runs when the rollups failed, and the other
  * way round.
+ *
+ * <p>With the minute tier written from the archive ({@code LONGWATCH_MINUTE_TIER=archive}) the order is the other
+ * way round: the archive first (merging an hour writes its minute slabs), then the rollup tiers, compacting in
+ * order only the hours the archive has merged for the tenant ({@link ArchiveCompactor.Report#mergedBefore}), so
+ * no hour slot is computed from minutes not written yet. If the archive run fails outright, no hour is compacted
+ * in order this time (recompute requests still are).
  */
 public final class ScheduledCompactorHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     /** Left of the invocation's time for finishing the slot in progress and flushing metrics. */
@@ -35,10 +41,12 @@ public final class ScheduledCompactorHandler implements RequestHandler<Map<Strin
     private final ArchiveCompactor archive;
     private final Clock clock;
     private final PlatformMetrics metrics;
+    /** True: the minute tier is written by the archive compactor, so it runs first and bounds the hours. */
+    private final boolean minutesFromArchive;
 
     public ScheduledCompactorHandler() {
         this(AwsWiring.get().compactorService(), AwsWiring.get().archiveCompactorIfDeployed(),
-                AwsWiring.get().clock(), AwsWiring.get().metrics());
+                AwsWiring.get().clock(), AwsWiring.get().metrics(), AwsWiring.get().minuteTierFromArchive());
     }
 
     /** Rollup tiers only (no archive). */
@@ -49,6 +57,19 @@ public final class ScheduledCompactorHandler implements RequestHandler<Map<Strin
     /** Rollup tiers, then the archive's blocks; {@code archive} may be null (no archive deployed). */
     public ScheduledCompactorHandler(CompactorService compactor, ArchiveCompactor archive, Clock clock,
                                      PlatformMetrics metrics) {
+        this(compactor, archive, clock, metrics, false);
+    }
+
+    /**
+     * {@code minutesFromArchive}: the archive compactor writes the minute tier (it must then have a
+     * {@link dev.longwatch.core.archive.MinuteTierWriter} as listener, and {@code archive} must not be null).
+     */
+    public ScheduledCompactorHandler(CompactorService compactor, ArchiveCompactor archive, Clock clock,
+                                     PlatformMetrics metrics, boolean minutesFromArchive) {
+        if (minutesFromArchive && archive == null) {
+            throw new IllegalArgumentException("the minute tier from the archive needs the archive compactor");
+        }
+        this.minutesFromArchive = minutesFromArchive;
         this.compactor = compactor;
         this.archive = archive;
         this.clock = clock;
@@ -63,14 +84,25 @@ public final class ScheduledCompactorHandler implements RequestHandler<Map<Strin
         CompactionReport report = null;
         ArchiveCompactor.Report archived = null;
         try {
-            Duration rollupBudget = archive == null ? budget : budget.multipliedBy(2).dividedBy(3);
-            try {
-                report = compactor.run(rollupBudget);
-            } finally {
-                if (archive != null) {
-                    // Whatever the rollups left, and never less than a third of the budget.
+            if (minutesFromArchive) {
+                try {
+                    archived = archive.run(clock, budget.multipliedBy(2).dividedBy(3));
+                } finally {
+                    ArchiveCompactor.Report merged = archived;
                     long left = budget.toMillis() - (clock.millis() - started);
-                    archived = archive.run(clock, Duration.ofMillis(Math.max(left, budget.toMillis() / 3)));
+                    report = compactor.run(Duration.ofMillis(Math.max(left, budget.toMillis() / 3)),
+                            merged == null ? tenant -> Long.MIN_VALUE : merged::mergedBefore);
+                }
+            } else {
+                Duration rollupBudget = archive == null ? budget : budget.multipliedBy(2).dividedBy(3);
+                try {
+                    report = compactor.run(rollupBudget);
+                } finally {
+                    if (archive != null) {
+                        // Whatever the rollups left, and never less than a third of the budget.
+                        long left = budget.toMillis() - (clock.millis() - started);
+                        archived = archive.run(clock, Duration.ofMillis(Math.max(left, budget.toMillis() / 3)));
+                    }
                 }
             }
         } finally {

@@ -71,7 +71,7 @@ public final class AlertingStack extends Stack {
         this.api = new AlertingApi(this, "Handlers", new AlertingApi.Props(props.tables(), props.functions(),
                 c.rollupRetention(), props.tenantApi().api(), notifications.queue(), notifications.secretsKey(),
                 consoleUrl, props.publicApiUrl(), new AlertingApi.Graphs(notifications.charts(), props.archive(),
-                IngestStack.freshFromArchiveSeconds(c))));
+                IngestStack.freshFromArchiveSeconds(c), c.minuteTierFromArchive())));
         this.consoleApi = new ConsoleApi(this, "ConsoleApi", new ConsoleApi.Props(
                 props.console().users().pool(), props.console().users().client(), consoleUrl,
                 props.console().users().signInUrl(), props.publicApiUrl(), props.console().site().bucket(),

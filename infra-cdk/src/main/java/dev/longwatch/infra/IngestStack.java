@@ -1,5 +1,6 @@
 package dev.longwatch.infra;
 
+import dev.longwatch.infra.construct.MinuteTierWiring;
 import dev.longwatch.infra.construct.ArchiveBucket;
 import dev.longwatch.infra.construct.CloudWatchImporter;
 import dev.longwatch.infra.construct.FunctionSettings;
@@ -43,6 +44,9 @@ public final class IngestStack extends Stack {
      * Every function that answers minute queries (query, chat's {@code graph}) gets the same value.
      */
     public static java.util.OptionalInt freshFromArchiveSeconds(LongwatchConfig config) {
+        if (config.minuteTierFromArchive()) {
+            return java.util.OptionalInt.of(MinuteTierWiring.ARCHIVE_MODE_LAG_SECONDS);
+        }
         int window = config.batchingWindowSeconds();
         return window > 60 ? java.util.OptionalInt.of(window + 120) : java.util.OptionalInt.empty();
     }
@@ -60,6 +64,12 @@ public final class IngestStack extends Stack {
             props.archive().grantRead(api.query());
             freshFromArchiveSeconds(props.config()).ifPresent(seconds ->
                     api.query().function().addEnvironment(FRESH_FROM_ARCHIVE, Integer.toString(seconds)));
+            if (props.config().minuteTierFromArchive()) {
+                // Minutes are written once an hour: the tail reaches back to the tenant's compacted hours.
+                api.query().function().addEnvironment(MinuteTierWiring.VARIABLE, "archive");
+                api.query().function().addEnvironment(MinuteTierWiring.CACHE_VARIABLE,
+                        Integer.toString(MinuteTierWiring.READER_CACHE_OBJECTS));
+            }
         }
         this.importer = new CloudWatchImporter(this, "CloudWatchImport", new CloudWatchImporter.Props(props.tables(),
                 props.stream(), props.functions(), props.config().cloudWatchImports(),

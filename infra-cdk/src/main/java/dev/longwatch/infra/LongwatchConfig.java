@@ -33,7 +33,8 @@ public record LongwatchConfig(
         Optional<String> cloudWatchImports,
         int cloudWatchImportMinutes,
         String functionsJar,
-        int archiveBatchingWindowSeconds) {
+        int archiveBatchingWindowSeconds,
+        String minuteTierSource) {
 
     public static final String DEFAULT_FUNCTIONS_JAR = "../functions/target/longwatch-functions.jar";
     /**
@@ -41,6 +42,9 @@ public record LongwatchConfig(
      * evaluator's settle time after that minute ({@code AlertingConfig.DEFAULT_SETTLE_SECONDS}, 25 s).
      */
     public static final int DEFAULT_ROLLUP_WINDOW_SECONDS = 10;
+    /** Where minute rollups come from: the stream's rollup consumer (default) or the archive compactor. */
+    public static final String MINUTE_TIER_STREAM = "stream";
+    public static final String MINUTE_TIER_ARCHIVE = "archive";
     private static final Pattern STAGE = Pattern.compile("[a-z][a-z0-9-]{0,19}");
     /** 100 years: DynamoDB TTL takes any epoch second, but a longer "retention" is a typo. */
     private static final int MAX_RETENTION_DAYS = 36_500;
@@ -107,6 +111,11 @@ public record LongwatchConfig(
             }
         });
         check("cloudWatchImportMinutes", cloudWatchImportMinutes, 5, 60, "minutes between importer runs");
+        if (!MINUTE_TIER_STREAM.equals(minuteTierSource) && !MINUTE_TIER_ARCHIVE.equals(minuteTierSource)) {
+            throw invalid("minuteTierSource", String.valueOf(minuteTierSource), "\"stream\" (the rollup consumer "
+                    + "writes minutes per batch) or \"archive\" (the archive compactor writes each hour's minutes "
+                    + "once; docs/operations.md#minute-tier-source)");
+        }
         if (functionsJar == null || functionsJar.isBlank()) {
             throw invalid("functionsJar", String.valueOf(functionsJar), "the path of the functions' deployment jar");
         }
@@ -121,7 +130,8 @@ public record LongwatchConfig(
         // later and the settle time or monitors' evaluation.delay must match (docs/operations.md). The archive
         // mapping gathers 60 s: S3 bills per object.
         return new LongwatchConfig("dev", 0, 24, Optional.empty(), DEFAULT_ROLLUP_WINDOW_SECONDS, 10_000, 10, 6, 30,
-                500, 1000, 10, 30, 1827, 3653, Optional.empty(), 15, DEFAULT_FUNCTIONS_JAR, 60);
+                500, 1000, 10, 30, 1827, 3653, Optional.empty(), 15, DEFAULT_FUNCTIONS_JAR, 60,
+                MINUTE_TIER_STREAM);
     }
 
     public static LongwatchConfig fromContext(Node node) {
@@ -146,12 +156,18 @@ public record LongwatchConfig(
                 json(node, "cloudWatchImports"),
                 integer(node, "cloudWatchImportMinutes", d.cloudWatchImportMinutes()),
                 string(node, "functionsJar", d.functionsJar()),
-                integer(node, "archiveBatchingWindowSeconds", d.archiveBatchingWindowSeconds()));
+                integer(node, "archiveBatchingWindowSeconds", d.archiveBatchingWindowSeconds()),
+                string(node, "minuteTierSource", d.minuteTierSource()).trim());
     }
 
     /** Production keeps its data: tables and logs are retained and protected from deletion. */
     public boolean production() {
         return stage.equals("prod");
+    }
+
+    /** True: no rollup consumer runs; the archive compactor writes the minute tier once an hour. */
+    public boolean minuteTierFromArchive() {
+        return MINUTE_TIER_ARCHIVE.equals(minuteTierSource);
     }
 
     public boolean onDemandStream() {

@@ -1,5 +1,6 @@
 package dev.longwatch.infra;
 
+import dev.longwatch.infra.construct.MinuteTierWiring;
 import dev.longwatch.infra.construct.ApiDomain;
 import dev.longwatch.infra.construct.FunctionSettings;
 import dev.longwatch.infra.construct.LongwatchFunction;
@@ -71,6 +72,10 @@ public record LongwatchStacks(LongwatchConfig config, DataStack data, IngestStac
                 props(config, "Longwatch " + config.stage() + ": evaluator, notifications, chat, alerting and console APIs"),
                 new AlertingStack.Props(config, alertingConfig, data.tables(), ingest.api(), publicApiUrl, console,
                         functions, data.archive()));
+        // Monitors see the minutes the rollups do not have yet from the archive, as queries do: always with the
+        // minute tier from the archive, and in stream mode with a rollup window above a minute.
+        IngestStack.freshFromArchiveSeconds(config).ifPresent(seconds -> MinuteTierWiring.freshReader(
+                alerting.evaluator().function(), data.archive(), data.tables(), config.minuteTierFromArchive(), seconds));
         List<LongwatchFunction> all = new ArrayList<>(List.of(ingest.api().ingest(), ingest.api().query(),
                 ingest.api().metricStream(), ingest.importer().function(), rollup.rollup().function(),
                 rollup.compactor().function(), rollup.archive().function()));

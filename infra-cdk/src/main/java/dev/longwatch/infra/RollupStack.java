@@ -3,6 +3,7 @@ package dev.longwatch.infra;
 import dev.longwatch.infra.construct.ArchiveBucket;
 import dev.longwatch.infra.construct.ArchiveConsumer;
 import dev.longwatch.infra.construct.FunctionSettings;
+import dev.longwatch.infra.construct.MinuteTierWiring;
 import dev.longwatch.infra.construct.RollupConsumer;
 import dev.longwatch.infra.construct.ScheduledCompactor;
 import dev.longwatch.infra.construct.TableSet;
@@ -42,7 +43,8 @@ public final class RollupStack extends Stack {
         LongwatchConfig c = props.config();
         this.rollup = new RollupConsumer(this, "Rollups", new RollupConsumer.Props(props.tables(), props.stream(),
                 props.functions(), c.rollupRetention(), Duration.seconds(c.batchingWindowSeconds()), c.rollupBatchSize(),
-                c.rollupRetryAttempts(), Duration.hours(c.rollupMaxRecordAgeHours())));
+                c.rollupRetryAttempts(), Duration.hours(c.rollupMaxRecordAgeHours())),
+                !c.minuteTierFromArchive()); // with the minute tier from the archive, its mapping reads nothing
         CfnOutput.Builder.create(this, "OnFailureQueueUrl").value(rollup.onFailureQueue().getQueueUrl())
                 .description("Shard ranges the rollup consumer gave up on (see infra-cdk/README.md)")
                 .build();
@@ -54,6 +56,10 @@ public final class RollupStack extends Stack {
         this.archive = new ArchiveConsumer(this, "Archive", new ArchiveConsumer.Props(props.archive(), props.stream(),
                 props.functions(), Duration.seconds(c.archiveBatchingWindowSeconds()), c.rollupBatchSize(),
                 c.rollupRetryAttempts(), Duration.hours(c.rollupMaxRecordAgeHours())));
+        if (c.minuteTierFromArchive()) {
+            MinuteTierWiring.archiveConsumer(archive, props.tables());
+            MinuteTierWiring.compactor(compactor, props.tables());
+        }
         CfnOutput.Builder.create(this, "ArchiveOnFailureQueueUrl").value(archive.onFailureQueue().getQueueUrl())
                 .description("Shard ranges the archive consumer gave up on (replay them like the rollup's)")
                 .build();

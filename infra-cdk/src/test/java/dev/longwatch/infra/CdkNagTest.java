@@ -38,7 +38,8 @@ class CdkNagTest {
 
     @Test
     void theAppPassesAwsSolutionsChecksWithDefaultsAndInProduction() {
-        for (Installation i : List.of(Installation.defaults(), Installation.production())) {
+        for (Installation i : List.of(Installation.defaults(), Installation.production(),
+                Installation.archiveMinuteTier())) {
             assertEquals(List.of(), findings(i, true), "unsuppressed cdk-nag errors, stage " + i.stacks.config().stage());
             assertEquals(List.of(), findings(i, false), "cdk-nag warnings, stage " + i.stacks.config().stage());
         }

@@ -82,6 +82,16 @@ final class Installation {
         return defaults;
     }
 
+    private static Installation archiveMinuteTier;
+
+    /** The defaults with the minute tier written from the archive ({@code -c minuteTierSource=archive}). */
+    static synchronized Installation archiveMinuteTier() {
+        if (archiveMinuteTier == null) {
+            archiveMinuteTier = new Installation(Map.of("minuteTierSource", "archive"));
+        }
+        return archiveMinuteTier;
+    }
+
     static synchronized Installation production() {
         if (production == null) {
             production = new Installation(PRODUCTION_CONTEXT);

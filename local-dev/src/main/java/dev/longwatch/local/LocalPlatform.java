@@ -19,6 +19,8 @@ import dev.longwatch.aws.s3.S3ArchiveStore;
 import dev.longwatch.core.archive.ArchiveCompactor;
 import dev.longwatch.core.archive.ArchiveReader;
 import dev.longwatch.core.archive.ArchiveService;
+import dev.longwatch.core.archive.MinuteTierWriter;
+import dev.longwatch.core.rollup.LateArrivals;
 import dev.longwatch.core.query.ArchiveQueryService;
 import dev.longwatch.core.alerting.AlertService;
 import dev.longwatch.core.notify.chat.AlertServiceCommands;
@@ -134,17 +136,31 @@ public final class LocalPlatform implements AutoCloseable {
                 clock, cloudWatchSource);
         this.s3 = LocalS3Server.start(data.resolve("archive"));
         S3ArchiveStore archive = new S3ArchiveStore(s3.client(), s3.bucket());
-        this.archiveHandler = new KinesisArchiveHandler(new ArchiveService(new StreamRecords(payloads), archive, metrics,
-                clock, 8), metrics);
-        this.archiveCompactor = new ArchiveCompactor(archive, metrics, Duration.ofMinutes(10), 8);
+        boolean fromArchive = options.minuteTierFromArchive();
+        // With the minute tier from the archive (--minute-tier archive) there is no rollup consumer: the archive
+        // consumer registers series, the archive compactor writes each merged hour's minutes, and queries and
+        // monitors read the minutes not compacted yet from the archive (as AwsWiring wires LONGWATCH_MINUTE_TIER).
+        this.archiveHandler = new KinesisArchiveHandler(fromArchive
+                ? new ArchiveService(new StreamRecords(payloads), archive, metrics, clock, 8, index,
+                new LateArrivals(compaction, metrics))
+                : new ArchiveService(new StreamRecords(payloads), archive, metrics, clock, 8), metrics);
+        this.archiveCompactor = fromArchive
+                ? new ArchiveCompactor(archive, metrics, Duration.ofMinutes(10), 8, new MinuteTierWriter(rollups,
+                new LateArrivals(compaction, metrics), retention, metrics, clock, 8))
+                : new ArchiveCompactor(archive, metrics, Duration.ofMinutes(10), 8);
         this.archiveReader = new ArchiveReader(archive, 8);
+        QueryService.FreshTail freshTail = fromArchive
+                ? QueryService.FreshTail.untilCompacted(new ArchiveReader(archive, 8, 1024), Duration.ofMinutes(5))
+                : null;
         // Queries read the rollups, and the archive for raw points and steps below a minute.
         this.queryHandler = new HttpQueryRequestHandler(apiKeys,
-                new QueryService(index, rollups, compaction, retention, clock, 16),
+                new QueryService(index, rollups, compaction, retention, clock, 16, freshTail),
                 new ArchiveQueryService(index, archiveReader, clock), events, metrics);
-        // The same handler EventBridge Scheduler invokes on AWS: rollup tiers, then the archive's blocks.
+        // The same handler EventBridge Scheduler invokes on AWS: rollup tiers, then the archive's blocks (with the
+        // minute tier from the archive the other way round, so no hour is compacted before its minutes exist).
         this.compactorHandler = new ScheduledCompactorHandler(new CompactorService(index, rollups, compaction,
-                retention, metrics, clock, CompactorService.Limits.DEFAULT), archiveCompactor, clock, metrics);
+                retention, metrics, clock, CompactorService.Limits.DEFAULT), archiveCompactor, clock, metrics,
+                fromArchive);
         this.compactorTicker = startCompactorTicker(options.pollInterval());
         DynamoDbMonitorStore monitorStore = new DynamoDbMonitorStore(ddb, tables.alerting());
         DynamoDbAlertStateStore alertStates = new DynamoDbAlertStateStore(ddb, tables.alerting(), metrics);
@@ -154,18 +170,20 @@ public final class LocalPlatform implements AutoCloseable {
                 new MonitorService(monitorStore, alertStates, audit, clock, new SecureRandom()), alertService,
                 new BacktestService(index, rollups, events, 8), audit, clock, metrics);
         this.evaluatorHandler = new ScheduledEvaluatorHandler(new EvaluatorService(monitorStore, alertStates, index,
-                rollups, events, transitions, metrics, 8), clock, metrics);
+                rollups, events, transitions, metrics, 8, freshTail, fromArchive ? compaction : null), clock, metrics);
         this.evaluatorTicker = startEvaluatorTicker(options.pollInterval(), options.evaluationSettle());
         this.devApiKey = ensureDevKey(data);
         s3.ensureBucket(LocalNotifications.CHARTS_BUCKET);
         this.notifications = new LocalNotifications(ddb, tables, data, apiKeys, events, metrics, clock,
                 this::baseUriOrNull, options.pollInterval(), new AlertServiceCommands(alertService),
                 transitions::drain, new QueryService(index, rollups, compaction, retention,
-                clock, 16), new dev.longwatch.aws.s3.S3ChartStore(s3.client(), s3.presigner(),
+                clock, 16, freshTail), new dev.longwatch.aws.s3.S3ChartStore(s3.client(), s3.presigner(),
                 LocalNotifications.CHARTS_BUCKET));
         this.http = new LocalHttpServer(options.host(), options.port(), this::route, clock);
         stream.registerConsumer(ARCHIVE_CONSUMER); // before any drain, so no segment goes before it has read it
-        stream.start(rollupHandler, options.pollInterval(), MAX_BATCH_RECORDS);
+        if (!fromArchive) {
+            stream.start(rollupHandler, options.pollInterval(), MAX_BATCH_RECORDS);
+        }
         stream.start(ARCHIVE_CONSUMER, archiveHandler, options.pollInterval().multipliedBy(10), MAX_BATCH_RECORDS);
     }
 
@@ -218,6 +236,9 @@ public final class LocalPlatform implements AutoCloseable {
     /** Feeds everything on the stream to the rollup handler now; returns the records rolled up. */
     public int runRollups() {
         int total = 0;
+        if (options.minuteTierFromArchive()) {
+            return 0; // no rollup consumer: the compactor writes minutes from the archive
+        }
         for (int n; (n = stream.drain(rollupHandler, MAX_BATCH_RECORDS)) > 0; ) {
             total += n;
         }

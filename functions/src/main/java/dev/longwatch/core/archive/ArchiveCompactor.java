@@ -28,21 +28,60 @@ public final class ArchiveCompactor {
     private static final Log LOG = Log.get(ArchiveCompactor.class);
     private static final int MAX_ATTEMPTS = 5;
 
-    /** What one run did; {@code finished} is false when the budget ran out with work left. */
+    /**
+     * What one run did; {@code finished} is false when the budget ran out with work left. {@code pendingFrom}: the
+     * earliest hour that still had per-batch objects for any tenant after the run (not closed yet, or left by the
+     * budget; {@code Long.MAX_VALUE} when none); {@code tenantPendingFrom}: per tenant, the earliest closed hour
+     * that could not be merged. Together they say up to where each tenant's hours are merged.
+     */
     public record Report(int hoursCompacted, int daysCompacted, long pointsMerged, int objectsDeleted, int conflicts,
-                         int problems, boolean finished) {
+                         int problems, boolean finished, long pendingFrom, Map<String, Long> tenantPendingFrom) {
+
+        public Report(int hoursCompacted, int daysCompacted, long pointsMerged, int objectsDeleted, int conflicts,
+                      int problems, boolean finished) {
+            this(hoursCompacted, daysCompacted, pointsMerged, objectsDeleted, conflicts, problems, finished,
+                    Long.MAX_VALUE, Map.of());
+        }
+
+        /**
+         * The start of the tenant's earliest hour that may still have per-batch objects: every hour before it is
+         * merged (and, with an {@link HourListener}, handed over) as of the end of this run.
+         */
+        public long mergedBefore(String tenant) {
+            return Math.min(pendingFrom, tenantPendingFrom.getOrDefault(tenant, Long.MAX_VALUE));
+        }
+    }
+
+    /**
+     * Told about every tenant-hour merged (or found merged while its per-batch objects were still there: a run
+     * cut short), with all of the hour's parts in the reader's order, after the hourly block is written and
+     * before its sources are deleted. A listener that throws leaves the sources for the next run, which calls it
+     * again; it must therefore be idempotent. The minute tier from the archive is one ({@link MinuteTierWriter}).
+     * {@code firstMerge}: no hourly or daily block held this hour before (what was derived from it is most likely
+     * not written yet).
+     */
+    public interface HourListener {
+        void hourMerged(String tenant, long hour, List<BlockPart> parts, boolean firstMerge);
     }
 
     private final ArchiveStore store;
     private final PlatformMetrics metrics;
     private final Duration grace;
     private final int concurrency;
+    /** Null: nobody needs to hear about merged hours. */
+    private final HourListener listener;
 
     /**
      * @param grace how long after an hour (or day) ends it counts as closed: batches still in flight land first
      * @param concurrency object-store reads at a time
      */
     public ArchiveCompactor(ArchiveStore store, PlatformMetrics metrics, Duration grace, int concurrency) {
+        this(store, metrics, grace, concurrency, null);
+    }
+
+    /** @param listener told about each merged tenant-hour before its sources are deleted; may be null */
+    public ArchiveCompactor(ArchiveStore store, PlatformMetrics metrics, Duration grace, int concurrency,
+                            HourListener listener) {
         if (grace.isNegative()) {
             throw new IllegalArgumentException("grace must not be negative, got " + grace);
         }
@@ -53,6 +92,7 @@ public final class ArchiveCompactor {
         this.metrics = metrics;
         this.grace = grace;
         this.concurrency = concurrency;
+        this.listener = listener;
     }
 
     private static final class Tally {
@@ -62,6 +102,8 @@ public final class ArchiveCompactor {
         int deleted;
         int conflicts;
         int problems;
+        long pendingFrom = Long.MAX_VALUE;
+        final Map<String, Long> tenantPendingFrom = new TreeMap<>();
     }
 
     /** Compacts every closed hour and day with pending objects, until done or {@code budget} has passed. */
@@ -80,13 +122,18 @@ public final class ArchiveCompactor {
                     "objectsDeleted", t.deleted, "conflicts", t.conflicts, "problems", t.problems,
                     "finished", finished);
         }
-        return new Report(t.hours, t.days, t.points, t.deleted, t.conflicts, t.problems, finished);
+        return new Report(t.hours, t.days, t.points, t.deleted, t.conflicts, t.problems, finished, t.pendingFrom,
+                Map.copyOf(t.tenantPendingFrom));
     }
 
     private boolean compactHours(Clock clock, Instant now, Instant deadline, Tally t) {
         for (String prefix : store.listPrefixes(ArchiveKeys.RAW)) {
             Optional<Long> hour = ArchiveKeys.hourOfRawPrefix(prefix);
-            if (hour.isEmpty() || !closed(hour.get() + ArchiveBlock.HOUR_MILLIS, now)) {
+            if (hour.isEmpty()) {
+                continue;
+            }
+            if (!closed(hour.get() + ArchiveBlock.HOUR_MILLIS, now)) {
+                t.pendingFrom = Math.min(t.pendingFrom, hour.get());
                 continue;
             }
             Map<String, List<String>> byTenant = new TreeMap<>();
@@ -96,12 +143,14 @@ public final class ArchiveCompactor {
             }
             for (Map.Entry<String, List<String>> e : byTenant.entrySet()) {
                 if (!clock.instant().isBefore(deadline)) {
+                    t.pendingFrom = Math.min(t.pendingFrom, hour.get());
                     return false;
                 }
                 try {
                     compactHour(e.getKey(), hour.get(), e.getValue(), t);
                 } catch (RuntimeException ex) {
                     t.problems++;
+                    t.tenantPendingFrom.merge(e.getKey(), hour.get(), Math::min);
                     LOG.error("compacting an archive hour failed; its objects stay for the next run", ex,
                             "tenant", e.getKey(), "hour", Instant.ofEpochMilli(hour.get()).toString());
                 }
@@ -191,6 +240,14 @@ public final class ArchiveCompactor {
                     t.conflicts++;
                     continue; // someone else changed the hourly block: read everything again
                 }
+            }
+            if (listener != null) {
+                // The whole hour, as the reader would see it: the day's parts of it, then the hourly block.
+                List<BlockPart> whole = new ArrayList<>(dayParts);
+                if (!target.coverage().isEmpty()) { // empty: the day holds all of it (a run cut short before)
+                    PartMerge.mergeIntoDay(whole, target);
+                }
+                listener.hourMerged(tenant, hour, whole, hourObj.isEmpty() && dayParts.isEmpty());
             }
             for (Source s : batches) {
                 store.delete(s.key());

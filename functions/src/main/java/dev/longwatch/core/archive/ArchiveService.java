@@ -1,6 +1,9 @@
 package dev.longwatch.core.archive;
 
 import dev.longwatch.core.Concurrently;
+import dev.longwatch.core.rollup.LateArrivals;
+import dev.longwatch.core.series.SeriesDescriptor;
+import dev.longwatch.core.series.SeriesIndex;
 import dev.longwatch.core.telemetry.Log;
 import dev.longwatch.core.telemetry.PlatformMetrics;
 import dev.longwatch.model.BodyTooLargeException;
@@ -14,11 +17,13 @@ import java.math.BigInteger;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The archive consumer: writes the raw points of a stream batch to the archive, one per-batch block per tenant
@@ -29,6 +34,10 @@ import java.util.TreeSet;
  *
  * <p>It is independent of the rollup consumer (its own event source mapping), so an S3 problem never delays
  * rollups, and its batching window can be longer, for fewer and bigger objects.
+ *
+ * <p>When the minute tier is written from the archive there is no rollup consumer, so this one registers new
+ * series in the series index (queries, the compactor and the evaluator find series there) and starts each new
+ * tenant's compaction progress, as the rollup consumer does; a batch whose registration fails is redelivered.
  */
 public final class ArchiveService {
     private static final Log LOG = Log.get(ArchiveService.class);
@@ -47,9 +56,25 @@ public final class ArchiveService {
     private final PlatformMetrics metrics;
     private final Clock clock;
     private final int writeConcurrency;
+    /** Null unless this consumer registers series (the minute tier from the archive). */
+    private final SeriesIndex seriesIndex;
+    /** Null unless this consumer starts tenants' compaction progress (the minute tier from the archive). */
+    private final LateArrivals late;
+    private static final int KNOWN_SERIES_CACHE = 200_000;
+    /** Series already registered by this process: saves a write per series per batch. */
+    private final Set<String> knownSeries = ConcurrentHashMap.newKeySet();
 
     public ArchiveService(StreamRecords decoder, ArchiveStore store, PlatformMetrics metrics, Clock clock,
                           int writeConcurrency) {
+        this(decoder, store, metrics, clock, writeConcurrency, null, null);
+    }
+
+    /**
+     * Also registers the batch's series in {@code seriesIndex} and starts its tenants' compaction progress
+     * ({@code late}) before writing: the minute tier from the archive. Either may be null.
+     */
+    public ArchiveService(StreamRecords decoder, ArchiveStore store, PlatformMetrics metrics, Clock clock,
+                          int writeConcurrency, SeriesIndex seriesIndex, LateArrivals late) {
         if (writeConcurrency < 1) {
             throw new IllegalArgumentException("writeConcurrency must be at least 1, got " + writeConcurrency);
         }
@@ -58,6 +83,8 @@ public final class ArchiveService {
         this.metrics = metrics;
         this.clock = clock;
         this.writeConcurrency = writeConcurrency;
+        this.seriesIndex = seriesIndex;
+        this.late = late;
     }
 
     /** One object to write: a tenant's points of one hour from one shard's batch, and the records they came from. */
@@ -78,6 +105,11 @@ public final class ArchiveService {
         }
 
         Set<String> failed = new TreeSet<>(Comparator.comparing(Sequences::parse));
+        if (!register(pending)) {
+            batch.forEach(r -> failed.add(r.sequenceNumber()));
+            metrics.count("ArchiveUnreadableRecords", unreadable);
+            return new BatchOutcome(List.copyOf(failed), 0, 0, 0, unreadable);
+        }
         int written = 0;
         long points = 0;
         long bytes = 0;
@@ -106,6 +138,48 @@ public final class ArchiveService {
         metrics.count("ArchiveUnreadableRecords", unreadable);
         metrics.gauge("ArchiveBatchMillis", clock.millis() - started);
         return new BatchOutcome(List.copyOf(failed), written, points, bytes, unreadable);
+    }
+
+    /** Registers the series and starts the tenants of these objects, if asked to; false if that failed. */
+    private boolean register(List<Pending> pending) {
+        if (seriesIndex == null && late == null) {
+            return true;
+        }
+        Set<String> tenants = new LinkedHashSet<>();
+        Map<String, SeriesDescriptor> fresh = new LinkedHashMap<>();
+        Map<SeriesKey, Boolean> seen = new java.util.HashMap<>();
+        for (Pending p : pending) {
+            tenants.add(p.block().tenant());
+            for (BlockPart part : p.block().parts()) {
+                for (SeriesKey key : part.series().keySet()) {
+                    if (seen.putIfAbsent(key, Boolean.TRUE) != null) {
+                        continue; // hash each series once per batch
+                    }
+                    SeriesDescriptor d = SeriesDescriptor.of(key);
+                    if (!knownSeries.contains(d.qualifiedId())) {
+                        fresh.putIfAbsent(d.qualifiedId(), d);
+                    }
+                }
+            }
+        }
+        try {
+            if (late != null && !tenants.isEmpty()) {
+                late.ensureStarted(tenants, clock.millis());
+            }
+            if (seriesIndex != null && !fresh.isEmpty()) {
+                seriesIndex.register(fresh.values());
+                if (knownSeries.size() > KNOWN_SERIES_CACHE) {
+                    knownSeries.clear();
+                }
+                knownSeries.addAll(fresh.keySet());
+            }
+            return true;
+        } catch (RuntimeException e) {
+            // Without the index the points could not be found: retry the whole batch.
+            LOG.error("registering series or starting tenants failed; the batch will be redelivered", e,
+                    "series", fresh.size(), "tenants", tenants.size());
+            return false;
+        }
     }
 
     /** Splits one shard's records into per-tenant, per-hour blocks; returns the number of unreadable records. */

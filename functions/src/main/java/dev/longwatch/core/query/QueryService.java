@@ -65,11 +65,33 @@ public final class QueryService {
      * minute) are read from {@code reader}. {@code lag} must cover the rollup mapping's batching window and
      * processing, so every older minute is complete in the rollups.
      */
-    public record FreshTail(ArchiveReader reader, Duration lag) {
+    public record FreshTail(ArchiveReader reader, Duration lag, boolean untilCompacted) {
         public FreshTail {
             if (lag.isNegative() || lag.isZero()) {
                 throw new IllegalArgumentException("lag must be positive, got " + lag);
             }
+        }
+
+        public FreshTail(ArchiveReader reader, Duration lag) {
+            this(reader, lag, false);
+        }
+
+        /**
+         * With the minute tier written from the archive ({@code untilCompacted}), minutes are in the rollups only
+         * for hours the compactor has done: the tail then also starts no later than the tenant's
+         * {@link CompactionProgress#hourDone()}, however far behind the compactor is.
+         */
+        public static FreshTail untilCompacted(ArchiveReader reader, Duration lag) {
+            return new FreshTail(reader, lag, true);
+        }
+
+        /** The first minute read from the archive at {@code now}: every minute before it is in the rollups. */
+        public long from(long now, CompactionProgress progress) {
+            long from = Tier.MINUTE.slotStart(now - lag.toMillis());
+            if (untilCompacted && progress != null) {
+                from = Math.min(from, progress.hourDone());
+            }
+            return from;
         }
     }
 
@@ -240,7 +262,7 @@ public final class QueryService {
         long freshFrom = Long.MAX_VALUE;
         if (freshTail != null && !segments.isEmpty() && segments.get(segments.size() - 1).tier() == Tier.MINUTE) {
             Segment last = segments.get(segments.size() - 1);
-            long from = Tier.MINUTE.slotStart(now - freshTail.lag().toMillis());
+            long from = freshTail.from(now, progress);
             freshFrom = from < last.end() ? Math.max(from, last.start()) : Long.MAX_VALUE;
         }
         Map<Tags, TreeMap<Long, Aggregate>> groups = new TreeMap<>(QueryService::compareTags);

@@ -18,8 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The progress is read after the writes, strongly consistent, and only for slots that closed more than
  * the compactor's grace ago, so live traffic costs nothing. What was read is kept: progress only grows, so a
  * remembered "claimed" stays true and saves the read; only "not claimed yet" is ever read again.
+ *
+ * <p>Also used by the archive path when the minute tier is written from the archive
+ * ({@code dev.longwatch.core.archive.MinuteTierWriter}): it writes whole minute slabs and asks the same way.
  */
-final class LateArrivals {
+public final class LateArrivals {
     private static final int MAX_TENANTS = 100_000;
 
     private final CompactionStateStore state;
@@ -29,7 +32,7 @@ final class LateArrivals {
     /** The highest progress read per tenant. */
     private final Map<String, CompactionProgress> seen = new ConcurrentHashMap<>();
 
-    LateArrivals(CompactionStateStore state, PlatformMetrics metrics) {
+    public LateArrivals(CompactionStateStore state, PlatformMetrics metrics) {
         this.state = state;
         this.metrics = metrics;
     }
@@ -38,7 +41,7 @@ final class LateArrivals {
      * Gives each tenant its compaction progress before its first slab is written, so that from then on
      * every write into a compacted slot is recognised as late (see {@link CompactionProgress#startingAt}).
      */
-    void ensureStarted(Collection<String> tenants, long now) {
+    public void ensureStarted(Collection<String> tenants, long now) {
         for (String tenant : tenants) {
             if (started.contains(tenant)) {
                 continue;
@@ -62,7 +65,7 @@ final class LateArrivals {
     }
 
     /** Asks for recomputation of every claimed slot these written slabs fall into. Returns how many asks. */
-    int afterWrite(Collection<SlabKey> written, long now) {
+    public int afterWrite(Collection<SlabKey> written, long now) {
         Map<String, Set<RecomputeRequest>> byTenant = new LinkedHashMap<>();
         for (SlabKey key : written) {
             RecomputeRequest r = candidate(key, now);

@@ -73,11 +73,18 @@ public final class AlertingApi extends Construct {
      * @param charts                  where chart images go ({@code LONGWATCH_CHARTS_BUCKET})
      * @param archive                 the raw-point archive; null: graphs read the rollups only
      * @param freshFromArchiveSeconds {@code LONGWATCH_FRESH_FROM_ARCHIVE_SECONDS}; empty with the default window
+     * @param minuteTierFromArchive   {@code minuteTierSource=archive}: the tail reaches back to the compacted hours
      */
-    public record Graphs(IBucket charts, ArchiveBucket archive, OptionalInt freshFromArchiveSeconds) {
+    public record Graphs(IBucket charts, ArchiveBucket archive, OptionalInt freshFromArchiveSeconds,
+                         boolean minuteTierFromArchive) {
         public Graphs {
             Objects.requireNonNull(charts, "charts");
             Objects.requireNonNull(freshFromArchiveSeconds, "freshFromArchiveSeconds");
+        }
+
+        /** With the minute tier from the stream. */
+        public Graphs(IBucket charts, ArchiveBucket archive, OptionalInt freshFromArchiveSeconds) {
+            this(charts, archive, freshFromArchiveSeconds, false);
         }
     }
 
@@ -182,6 +189,11 @@ public final class AlertingApi extends Construct {
             env.putAll(g.archive().environment());
             env.put(FRESH_FROM_ARCHIVE, Integer.toString(g.freshFromArchiveSeconds().getAsInt()));
             g.archive().grantRead(chat);
+            if (g.minuteTierFromArchive()) {
+                // The tail reaches back to the tenant's compacted hours (the state table's GetItem is granted below).
+                env.put(MinuteTierWiring.VARIABLE, "archive");
+                env.put(MinuteTierWiring.CACHE_VARIABLE, Integer.toString(MinuteTierWiring.READER_CACHE_OBJECTS));
+            }
         }
         env.forEach((k, v) -> chat.function().addEnvironment(k, v));
         for (var table : List.of(t.rollups(), t.series(), t.events())) {

@@ -44,6 +44,14 @@ public final class RollupConsumer extends Construct {
     private final Queue onFailure;
 
     public RollupConsumer(Construct scope, String id, Props props) {
+        this(scope, id, props, true);
+    }
+
+    /**
+     * @param enabled false with the minute tier from the archive: the function and its queue stay (so alarms,
+     *                dashboard and a switch back keep their resources) but its mapping reads nothing
+     */
+    public RollupConsumer(Construct scope, String id, Props props, boolean enabled) {
         super(scope, id);
         // 1.5 GB: a full batch (up to 6 MB of records) is decoded and aggregated in memory, and the extra CPU
         // shortens the DynamoDB round trips' share of the run. 5 minutes covers a full batch with conflicts.
@@ -67,7 +75,7 @@ public final class RollupConsumer extends Construct {
                 "dynamodb:BatchWriteItem");
 
         this.onFailure = StreamMapping.attach(this, function, props.stream(), "rollup", props.batchingWindow(),
-                props.batchSize(), null, props.retryAttempts(), props.maxRecordAge());
+                props.batchSize(), null, props.retryAttempts(), props.maxRecordAge(), enabled);
     }
 
     public LongwatchFunction function() {

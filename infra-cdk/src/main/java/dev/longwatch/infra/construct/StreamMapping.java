@@ -31,6 +31,14 @@ final class StreamMapping {
     static Queue attach(Construct scope, LongwatchFunction function, IStream stream, String consumer,
                         Duration batchingWindow, int batchSize, Integer parallelization, int retryAttempts,
                         Duration maxRecordAge) {
+        return attach(scope, function, stream, consumer, batchingWindow, batchSize, parallelization, retryAttempts,
+                maxRecordAge, true);
+    }
+
+    /** @param enabled false: the mapping exists but reads nothing (a consumer switched off by configuration) */
+    static Queue attach(Construct scope, LongwatchFunction function, IStream stream, String consumer,
+                        Duration batchingWindow, int batchSize, Integer parallelization, int retryAttempts,
+                        Duration maxRecordAge, boolean enabled) {
         Queue onFailure = Queue.Builder.create(scope, "OnFailure")
                 .encryption(QueueEncryption.SQS_MANAGED)
                 .enforceSsl(true)
@@ -51,7 +59,8 @@ final class StreamMapping {
                 .bisectBatchOnError(true)
                 .retryAttempts(retryAttempts)
                 .maxRecordAge(maxRecordAge)
-                .onFailure(new SqsDlq(onFailure));
+                .onFailure(new SqsDlq(onFailure))
+                .enabled(enabled);
         if (parallelization != null) {
             mapping.parallelizationFactor(parallelization);
         }

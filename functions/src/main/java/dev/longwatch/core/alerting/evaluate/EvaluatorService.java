@@ -5,6 +5,9 @@ import dev.longwatch.core.alerting.AlertStateStore;
 import dev.longwatch.core.alerting.MonitorStore;
 import dev.longwatch.core.alerting.TransitionSink;
 import dev.longwatch.core.events.EventStore;
+import dev.longwatch.core.query.QueryService;
+import dev.longwatch.core.rollup.CompactionProgress;
+import dev.longwatch.core.rollup.CompactionStateStore;
 import dev.longwatch.core.rollup.RollupStore;
 import dev.longwatch.core.series.SeriesIndex;
 import dev.longwatch.core.telemetry.Log;
@@ -49,8 +52,26 @@ public final class EvaluatorService {
                          int writes, int transitions, int resent, int conflicts, long slabReads, int failedTenants) {
     }
 
+    /** Null: monitors read the minute rollups only. */
+    private final QueryService.FreshTail freshTail;
+    /** For {@link QueryService.FreshTail#untilCompacted}; may be null. */
+    private final CompactionStateStore compaction;
+
     public EvaluatorService(MonitorStore monitors, AlertStateStore states, SeriesIndex index, RollupStore rollups,
                             EventStore events, TransitionSink sink, PlatformMetrics metrics, int concurrency) {
+        this(monitors, states, index, rollups, events, sink, metrics, concurrency, null, null);
+    }
+
+    /**
+     * With a fresh tail, each tenant's newest minutes (from {@link QueryService.FreshTail#from} at the evaluated
+     * minute, with the tenant's compaction progress) come from the archive: read once per tenant and round for
+     * all the series its due monitors need, never once per monitor ({@link SeriesData}).
+     */
+    public EvaluatorService(MonitorStore monitors, AlertStateStore states, SeriesIndex index, RollupStore rollups,
+                            EventStore events, TransitionSink sink, PlatformMetrics metrics, int concurrency,
+                            QueryService.FreshTail freshTail, CompactionStateStore compaction) {
+        this.freshTail = freshTail;
+        this.compaction = compaction;
         this.monitors = monitors;
         this.states = states;
         this.index = index;
@@ -119,7 +140,15 @@ public final class EvaluatorService {
             byId.put(i.alertId(), i);
             byMonitor.computeIfAbsent(i.monitorId(), k -> new ArrayList<>()).add(i);
         }
-        SeriesData series = new SeriesData(tenant, index, rollups, concurrency);
+        SeriesData series;
+        if (freshTail == null) {
+            series = new SeriesData(tenant, index, rollups, concurrency);
+        } else {
+            CompactionProgress progress = freshTail.untilCompacted() && compaction != null
+                    ? compaction.progress(tenant).orElse(null) : null;
+            series = new SeriesData(tenant, index, rollups, concurrency, freshTail.reader(),
+                    freshTail.from(minute, progress));
+        }
         EventData eventData = new EventData(tenant, events);
         for (Monitor m : due) {
             MonitorEvaluator.need(m, minute, series, eventData);
@@ -127,6 +156,9 @@ public final class EvaluatorService {
         series.load();
         eventData.load();
         c.slabReads += series.slabReads();
+        if (freshTail != null) {
+            metrics.count("EvaluatorArchiveSeries", series.archiveSeries());
+        }
 
         // Composites last, so they see this minute's states of the monitors they name.
         List<Monitor> ordered = new ArrayList<>(due);

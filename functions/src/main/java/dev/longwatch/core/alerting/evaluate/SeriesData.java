@@ -1,6 +1,7 @@
 package dev.longwatch.core.alerting.evaluate;
 
 import dev.longwatch.core.Concurrently;
+import dev.longwatch.core.archive.ArchiveReader;
 import dev.longwatch.core.query.Agg;
 import dev.longwatch.core.query.TagFilter;
 import dev.longwatch.core.rollup.RollupStore;
@@ -12,6 +13,7 @@ import dev.longwatch.core.series.SeriesIndex;
 import dev.longwatch.model.Aggregate;
 import dev.longwatch.model.MetricType;
 import dev.longwatch.model.PayloadException;
+import dev.longwatch.model.SeriesKey;
 import dev.longwatch.model.alerting.MonitorQuery;
 
 import java.util.ArrayList;
@@ -19,12 +21,19 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 
 /**
  * The minute rollups one tenant's monitors read, loaded in batches: every metric's series are listed once, and
  * the slabs of every series are read together (one batched read for short ranges, one range read per series for
  * long ones, such as a backtest), however many monitors share them. Then each monitor's windows are computed in
  * memory.
+ *
+ * <p>With a fresh tail ({@link #SeriesData(String, SeriesIndex, RollupStore, int, ArchiveReader, long)}), every
+ * minute from {@code freshFrom} on comes from the archive ({@link ArchiveReader#aggregate}: the same aggregates,
+ * re-derived from the raw points), read once for all needed series, and none of those minutes from the rollups,
+ * so no minute counts twice. That is how monitors see the minute that just closed when the rollups are written
+ * later (a long rollup batching window, or the minute tier written from the archive once an hour).
  */
 public final class SeriesData {
     /** Above this many slabs per series, a range read (a DynamoDB Query) is cheaper than a batched get. */
@@ -42,12 +51,25 @@ public final class SeriesData {
     private final Map<String, Map<Long, Aggregate>> minutes = new HashMap<>();
     private final Map<String, List<TagFilter>> parsedFilters = new HashMap<>();
     private long slabReads;
+    /** Null: every minute comes from the rollups. */
+    private final ArchiveReader archive;
+    /** Minutes starting at or after this come from {@link #archive} (Long.MAX_VALUE without one). */
+    private final long freshFrom;
+    private long archiveSeries;
 
     public SeriesData(String tenant, SeriesIndex index, RollupStore store, int concurrency) {
+        this(tenant, index, store, concurrency, null, Long.MAX_VALUE);
+    }
+
+    /** Minutes from {@code freshFrom} on are read from {@code archive} (which may be null: none are). */
+    public SeriesData(String tenant, SeriesIndex index, RollupStore store, int concurrency, ArchiveReader archive,
+                      long freshFrom) {
         this.tenant = tenant;
         this.index = index;
         this.store = store;
         this.concurrency = concurrency;
+        this.archive = archive;
+        this.freshFrom = archive == null ? Long.MAX_VALUE : Tier.MINUTE.slotStart(freshFrom);
     }
 
     /** Registers that {@code metric} will be read over [from, to). */
@@ -83,8 +105,12 @@ public final class SeriesData {
             for (SeriesDescriptor d : listed.get(i)) {
                 minutes.put(d.qualifiedId(), new HashMap<>());
                 for (long[] range : needs.get(metrics.get(i))) {
+                    long to = Math.min(range[1], freshFrom);
+                    if (range[0] >= to) {
+                        continue; // all of it from the archive
+                    }
                     long first = Tier.MINUTE.slabStart(range[0], d.type());
-                    long last = Tier.MINUTE.slabStart(range[1] - 1, d.type());
+                    long last = Tier.MINUTE.slabStart(to - 1, d.type());
                     long slab = Tier.MINUTE.slabMillis(d.type());
                     if ((last - first) / slab + 1 > RANGE_READ_SLABS) {
                         ranged.add(new SlabKey[]{new SlabKey(d.qualifiedId(), Tier.MINUTE, d.type(), first),
@@ -106,16 +132,54 @@ public final class SeriesData {
             slabReads += slabs.size();
             slabs.forEach(this::keep);
         }
+        loadFresh();
+    }
+
+    /** The minutes from {@link #freshFrom} on, for every listed series, in one archive read. */
+    private void loadFresh() {
+        long to = Long.MIN_VALUE;
+        for (List<long[]> ranges : needs.values()) {
+            for (long[] r : ranges) {
+                to = Math.max(to, r[1]);
+            }
+        }
+        if (archive == null || to <= freshFrom) {
+            return;
+        }
+        Map<SeriesKey, String> wanted = new HashMap<>();
+        for (List<SeriesDescriptor> listed : series.values()) {
+            for (SeriesDescriptor d : listed) {
+                wanted.put(new SeriesKey(tenant, d.metric(), d.type(), d.tags()), d.qualifiedId());
+            }
+        }
+        if (wanted.isEmpty()) {
+            return;
+        }
+        Map<SeriesKey, SortedMap<Long, Aggregate>> fresh = archive.aggregate(tenant, freshFrom, to,
+                ArchiveReader.Resolution.MINUTE, wanted::containsKey);
+        archiveSeries += fresh.size();
+        fresh.forEach((key, slots) -> minutes.get(wanted.get(key)).putAll(slots));
     }
 
     private void keep(Slab slab) {
         Map<Long, Aggregate> m = minutes.get(slab.key().seriesId());
         Aggregate[] slots = slab.merged();
         for (int j = 0; j < slots.length; j++) {
-            if (slots[j] != null) {
-                m.put(slab.key().start() + j * Tier.MINUTE.slotMillis(), slots[j]);
+            long t = slab.key().start() + j * Tier.MINUTE.slotMillis();
+            if (slots[j] != null && t < freshFrom) {
+                m.put(t, slots[j]);
             }
         }
+    }
+
+    /** Series whose fresh minutes came from the archive in {@link #load()}. */
+    public long archiveSeries() {
+        return archiveSeries;
+    }
+
+    /** The first minute read from the archive (Long.MAX_VALUE: none). */
+    public long freshFrom() {
+        return freshFrom;
     }
 
     /** Rollup items read so far. */

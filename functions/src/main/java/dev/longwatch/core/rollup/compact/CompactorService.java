@@ -116,6 +116,16 @@ public final class CompactorService {
 
     /** Compacts what is due for every tenant, stopping when {@code budget} is spent. */
     public CompactionReport run(Duration budget) {
+        return run(budget, tenant -> Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #run(Duration)}, compacting in order only hours that start before {@code minutesWrittenBefore}
+     * of the tenant: with the minute tier written from the archive, the hours whose minutes are written (the
+     * archive compactor's {@code Report.mergedBefore}), so an hour slot is never computed from minutes not
+     * written yet. Recompute requests are done whatever the bound (they are asked after the minutes are written).
+     */
+    public CompactionReport run(Duration budget, java.util.function.ToLongFunction<String> minutesWrittenBefore) {
         long started = clock.millis();
         long deadline = started + budget.toMillis();
         List<String> tenants = index.tenants();
@@ -134,7 +144,8 @@ public final class CompactorService {
             }
             try {
                 Log.put("tenant", tenant);
-                TenantOutcome after = compactTenant(tenant, deadline, tally);
+                TenantOutcome after = compactTenant(tenant, deadline, tally,
+                        minutesWrittenBefore.applyAsLong(tenant));
                 complete &= !after.workLeft();
                 progress.add(new CompactionReport.TenantProgress(tenant, after.progress().hourDone(),
                         after.progress().dayDone()));
@@ -166,7 +177,7 @@ public final class CompactorService {
         return report;
     }
 
-    private TenantOutcome compactTenant(String tenant, long deadline, Tally tally) {
+    private TenantOutcome compactTenant(String tenant, long deadline, Tally tally, long minutesWrittenBefore) {
         long now = clock.millis();
         CompactionProgress p = state.progress(tenant).orElse(null);
         if (p == null) {
@@ -184,7 +195,8 @@ public final class CompactorService {
         requestsLeft |= recomputeRequested(tenant, Tier.DAY, now, tally);
 
         // Closed hours, in order.
-        long closedHours = Tier.HOUR.slotStart(now - CompactionProgress.GRACE.toMillis());
+        long closedHours = Math.min(Tier.HOUR.slotStart(now - CompactionProgress.GRACE.toMillis()),
+                Tier.HOUR.slotStart(Math.max(minutesWrittenBefore, Long.MIN_VALUE + Tier.HOUR.slotMillis())));
         long hourTarget = Math.min(closedHours, p.hourDone() + limits.hoursPerRun() * Tier.HOUR.slotMillis());
         long hourDone = compactInOrder(tenant, Tier.HOUR, p.hourDone(), p.hourClaimed(), hourTarget, deadline,
                 allSeries, tally, now);
