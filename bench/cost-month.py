@@ -55,7 +55,9 @@ def num(pattern, text, group=1):
 def scenario(path):
     t = open(path).read()
     way = re.search(r"ingest (per-host|collector|kinesis)", t).group(1)
-    window = int(num(r"; (\d+) s batching window", t))
+    # The minute tier written from the archive (--minute-tier=archive): no rollup mapping, one stream consumer.
+    archive_mode = "minute tier from the archive:" in t
+    window = 0 if archive_mode else int(num(r"; (\d+) s batching window", t))
     shards = int(num(r"(\d+) shard\(s\), \d+ of them rolled up", t))
     consumed = int(num(r"shard\(s\), (\d+) of them rolled up", t))
     requests = num(r"ingest API requests \(= ingest Lambda invocations\): ([\d,]+)", t)
@@ -66,7 +68,7 @@ def scenario(path):
     kbytes = num(r"records \([\d.]+ per point\), ([\d,]+) bytes", t)
     need = int(num(r"-> (\d+) \(a bucket", t))
     rollup_n = num(r"rollup Lambda invocations: ([\d,]+)", t)
-    rollup_ms = num(r"rollup Lambda invocations: [\d,]+ \(([\d.]+) ms each", t)
+    rollup_ms = 0.0 if rollup_n == 0 else num(r"rollup Lambda invocations: [\d,]+ \(([\d.]+) ms each", t)
     archive_n = num(r"archive Lambda invocations: ([\d,]+)", t)
     archive_ms = num(r"archive Lambda invocations: [\d,]+ \(([\d.]+) ms each", t)
     wcu = num(r"\| longwatch-rollups \|[^\n]*\| ([\d.]+) \| ([\d.]+) \|\n", t, 1)
@@ -88,7 +90,8 @@ def scenario(path):
     else:
         c["api"] = c["ingest"] = 0.0
     gb = kb * HOURS / 1024 / 1024
-    od = STREAM_HOURS * KDS_OD_STREAM_HOUR + gb * (KDS_OD_IN_GB + CONSUMERS * KDS_OD_OUT_GB)
+    consumers = 1 if archive_mode else CONSUMERS
+    od = STREAM_HOURS * KDS_OD_STREAM_HOUR + gb * (KDS_OD_IN_GB + consumers * KDS_OD_OUT_GB)
     prov = need * STREAM_HOURS * KDS_SHARD_HOUR + units * HOURS * KDS_PUT_UNIT_PER_M / 1e6
     per_shard = shards / consumed
     rn = rollup_n * per_shard * HOURS
@@ -96,6 +99,10 @@ def scenario(path):
     c["rollup"] = rn * rollup_ms / 1000 * ROLLUP_GB * LAMBDA_GBS + rn * LAMBDA_PER_M / 1e6
     c["archive"] = an * archive_ms / 1000 * ARCHIVE_GB * LAMBDA_GBS + an * LAMBDA_PER_M / 1e6
     c["compactor"] = COMPACTOR_MONTH
+    if archive_mode:
+        # On top: the hourly run that writes the minute slabs (measured per consumed shard's share).
+        work_s = num(r"hour-slab writes, ([\d.]+) s each here", t)
+        c["compactor"] += work_s * per_shard * HOURS * COMPACTOR_GB * LAMBDA_GBS
     inv += rn + an + 43_200
     c["writes"] = (wcu + state_w) * POINTS_MONTH / 1000 * WRU_PER_M / 1e6
     c["reads"] = (rcu + state_r) * POINTS_MONTH / 1000 * RRU_PER_M / 1e6
@@ -120,7 +127,7 @@ def scenario(path):
 
 def main(paths):
     rows = sorted((scenario(p) for p in paths), key=lambda s: (["per-host", "collector", "kinesis"].index(s["way"]),
-                                                                s["window"]))
+                                                                s["window"] or 10_000))
     print("| ingest | window | requests / month | records / month | KB billed on-demand | rollup WCU / RCU per 1,000 "
           "points | ingest path $ (API + Lambda) | stream $ on-demand / provisioned (shards) | DynamoDB $ (writes + "
           "reads + storage) | other $ | **total $, on-demand / provisioned** | CloudWatch $ | **ratio** |")
@@ -132,7 +139,8 @@ def main(paths):
         other = c["rollup"] + c["archive"] + c["compactor"] + c["s3"] + c["logs"]
         od = s["rest"] + s["od"]
         pv = s["rest"] + s["prov"]
-        print(f"| {s['way']} | {s['window']} s | {s['requests'] / 1e6:,.2f} M | {s['records'] / 1e6:,.2f} M | "
+        window = "minutes from archive" if s["window"] == 0 else f"{s['window']} s"
+        print(f"| {s['way']} | {window} | {s['requests'] / 1e6:,.2f} M | {s['records'] / 1e6:,.2f} M | "
               f"{s['kb'] / 1e6:,.1f} M | {s['wcu']:.1f} / {s['rcu']:.1f} | {ingest:,.2f} | "
               f"{s['od']:,.2f} / {s['prov']:,.2f} ({s['need']}) | {c['writes']:,.2f} + {c['reads']:,.2f} + "
               f"{c['storage']:,.2f} | {other:,.2f} | **{od:,.0f} / {pv:,.0f}** | {s['cw']:,.0f} | "
@@ -141,7 +149,7 @@ def main(paths):
     print("Other = Lambda rollup + archive + compactor, S3 requests and storage, CloudWatch Logs. Per scenario:")
     for s in rows:
         c = s["c"]
-        print(f"- {s['way']} {s['window']} s: " + ", ".join(f"{k} {v:,.2f}" for k, v in c.items()))
+        print(f"- {s['way']} {'archive' if s['window'] == 0 else str(s['window']) + ' s'}: " + ", ".join(f"{k} {v:,.2f}" for k, v in c.items()))
 
 
 if __name__ == "__main__":

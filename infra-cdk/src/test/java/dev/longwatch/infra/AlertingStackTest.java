@@ -227,7 +227,12 @@ class AlertingStackTest {
     @Test
     void aWakeUpIsHandedToTheNotifierWithinASecondOfItsDelay() {
         Installation i = Installation.defaults();
-        Map<String, Object> mapping = Cfn.properties(Cfn.onlyResource(i.alerting(), "AWS::Lambda::EventSourceMapping"));
+        // The notifier's mapping (the evaluator's rounds queue has its own).
+        Map<String, Object> mapping = Cfn.resources(i.alerting(), "AWS::Lambda::EventSourceMapping").entrySet()
+                .stream().filter(e -> e.getKey().startsWith("NotificationsNotifier")).map(e -> Cfn.properties(e.getValue()))
+                .reduce((a, b) -> {
+                    throw new AssertionError("more than one notifier mapping");
+                }).orElseThrow();
         int window = ((Number) mapping.get("MaximumBatchingWindowInSeconds")).intValue();
         assertTrue(window <= 1, "a batching window of " + window + " s delays every wake-up by as much");
     }
