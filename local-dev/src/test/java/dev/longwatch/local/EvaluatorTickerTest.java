@@ -46,8 +46,8 @@ class EvaluatorTickerTest {
     }
 
     @Test
-    void theSettleTimeDefaultsToFiveSecondsAndIsAFlag() {
-        assertEquals(Duration.ofSeconds(5), LocalOptions.parse(new String[0], null).evaluationSettle());
+    void theSettleTimeDefaultsToTwentyFiveSecondsAsOnAwsAndIsAFlag() {
+        assertEquals(Duration.ofSeconds(25), LocalOptions.parse(new String[0], null).evaluationSettle());
         assertEquals(Duration.ofSeconds(12),
                 LocalOptions.parse(new String[]{"--evaluation-settle", "12"}, null).evaluationSettle());
         assertEquals(Duration.ZERO, LocalOptions.parse(new String[]{"--evaluation-settle", "0"}, null)
