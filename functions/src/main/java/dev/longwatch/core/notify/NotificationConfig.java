@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * Routes, silences, maintenance windows and inhibition rules of a tenant: validated, stored as documents. A silence is never
@@ -116,66 +118,88 @@ public final class NotificationConfig {
         return Optional.of(ended);
     }
 
-    // maintenance windows
+    // maintenance windows and inhibition rules: plain documents of the tenant
 
-    public MaintenanceWindow createWindow(String tenant, String body) {
-        limit(tenant, NotifyStore.Kind.WINDOW, MAX_WINDOWS, "maintenance windows");
-        MaintenanceWindow w = MaintenanceWindow.fromJson("mw_" + ids.get(), Json.parse(body), clock.millis());
-        store.putDoc(tenant, NotifyStore.Kind.WINDOW, w.id(), w.toStored(), null);
-        return w;
+    /** How one kind of plain document is read from a request and from storage. */
+    private record DocType<T>(NotifyStore.Kind kind, String idPrefix, int max, String what, FromJson<T> fromJson,
+                              Function<JsonNode, T> fromStored, Function<T, String> id, ToLongFunction<T> createdAt,
+                              Function<T, String> stored) {
     }
 
-    public Optional<MaintenanceWindow> updateWindow(String tenant, String id, String body) {
-        Optional<MaintenanceWindow> old = window(tenant, id);
+    private interface FromJson<T> {
+        T parse(String id, JsonNode body, long createdAt);
+    }
+
+    private static final DocType<MaintenanceWindow> WINDOWS = new DocType<>(NotifyStore.Kind.WINDOW, "mw_",
+            MAX_WINDOWS, "maintenance windows", MaintenanceWindow::fromJson, MaintenanceWindow::fromStored,
+            MaintenanceWindow::id, MaintenanceWindow::createdAt, MaintenanceWindow::toStored);
+    private static final DocType<InhibitionRule> INHIBITIONS = new DocType<>(NotifyStore.Kind.INHIBITION, "inh_",
+            MAX_INHIBITIONS, "inhibition rules", InhibitionRule::fromJson, InhibitionRule::fromStored,
+            InhibitionRule::id, InhibitionRule::createdAt, InhibitionRule::toStored);
+
+    private <T> T createDoc(String tenant, DocType<T> type, String body) {
+        limit(tenant, type.kind(), type.max(), type.what());
+        T doc = type.fromJson().parse(type.idPrefix() + ids.get(), Json.parse(body), clock.millis());
+        store.putDoc(tenant, type.kind(), type.id().apply(doc), type.stored().apply(doc), null);
+        return doc;
+    }
+
+    /** Replaces a document, keeping when it was created; empty when there is none. */
+    private <T> Optional<T> updateDoc(String tenant, DocType<T> type, String id, String body) {
+        Optional<T> old = doc(tenant, type, id);
         if (old.isEmpty()) {
             return old;
         }
-        MaintenanceWindow w = MaintenanceWindow.fromJson(id, Json.parse(body), old.get().createdAt());
-        store.putDoc(tenant, NotifyStore.Kind.WINDOW, id, w.toStored(), null);
-        return Optional.of(w);
+        T doc = type.fromJson().parse(id, Json.parse(body), type.createdAt().applyAsLong(old.get()));
+        store.putDoc(tenant, type.kind(), id, type.stored().apply(doc), null);
+        return Optional.of(doc);
+    }
+
+    private <T> Optional<T> doc(String tenant, DocType<T> type, String id) {
+        return store.getDoc(tenant, type.kind(), id).map(j -> type.fromStored().apply(Json.parse(j)));
+    }
+
+    private <T> List<T> docs(String tenant, DocType<T> type) {
+        List<T> out = new ArrayList<>();
+        store.listDocs(tenant, type.kind()).forEach(j -> out.add(type.fromStored().apply(Json.parse(j))));
+        return out;
+    }
+
+    public MaintenanceWindow createWindow(String tenant, String body) {
+        return createDoc(tenant, WINDOWS, body);
+    }
+
+    public Optional<MaintenanceWindow> updateWindow(String tenant, String id, String body) {
+        return updateDoc(tenant, WINDOWS, id, body);
     }
 
     public Optional<MaintenanceWindow> window(String tenant, String id) {
-        return store.getDoc(tenant, NotifyStore.Kind.WINDOW, id).map(j -> MaintenanceWindow.fromStored(Json.parse(j)));
+        return doc(tenant, WINDOWS, id);
     }
 
     public List<MaintenanceWindow> windows(String tenant) {
-        List<MaintenanceWindow> out = new ArrayList<>();
-        store.listDocs(tenant, NotifyStore.Kind.WINDOW).forEach(j -> out.add(MaintenanceWindow.fromStored(Json.parse(j))));
-        return out;
+        return docs(tenant, WINDOWS);
     }
 
     public boolean deleteWindow(String tenant, String id) {
         return store.deleteDoc(tenant, NotifyStore.Kind.WINDOW, id);
     }
 
-    // inhibition rules
-
     public InhibitionRule createInhibition(String tenant, String body) {
-        limit(tenant, NotifyStore.Kind.INHIBITION, MAX_INHIBITIONS, "inhibition rules");
-        InhibitionRule r = InhibitionRule.fromJson("inh_" + ids.get(), Json.parse(body), clock.millis());
-        store.putDoc(tenant, NotifyStore.Kind.INHIBITION, r.id(), r.toStored(), null);
-        return r;
+        return createDoc(tenant, INHIBITIONS, body);
     }
 
     public Optional<InhibitionRule> updateInhibition(String tenant, String id, String body) {
-        Optional<InhibitionRule> old = inhibition(tenant, id);
-        if (old.isEmpty()) {
-            return old;
-        }
-        InhibitionRule r = InhibitionRule.fromJson(id, Json.parse(body), old.get().createdAt());
-        store.putDoc(tenant, NotifyStore.Kind.INHIBITION, id, r.toStored(), null);
-        return Optional.of(r);
+        return updateDoc(tenant, INHIBITIONS, id, body);
     }
 
     public Optional<InhibitionRule> inhibition(String tenant, String id) {
-        return store.getDoc(tenant, NotifyStore.Kind.INHIBITION, id).map(j -> InhibitionRule.fromStored(Json.parse(j)));
+        return doc(tenant, INHIBITIONS, id);
     }
 
     /** Oldest first. */
     public List<InhibitionRule> inhibitions(String tenant) {
-        List<InhibitionRule> out = new ArrayList<>();
-        store.listDocs(tenant, NotifyStore.Kind.INHIBITION).forEach(j -> out.add(InhibitionRule.fromStored(Json.parse(j))));
+        List<InhibitionRule> out = docs(tenant, INHIBITIONS);
         out.sort(Comparator.comparingLong(InhibitionRule::createdAt).thenComparing(InhibitionRule::id));
         return out;
     }
