@@ -1,5 +1,6 @@
 package dev.longwatch.handler;
 
+import dev.longwatch.testing.LocalSqs;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.longwatch.aws.sqs.SqsWakeups;
@@ -14,24 +15,17 @@ import dev.longwatch.model.alerting.AlertState;
 import dev.longwatch.model.alerting.AlertTransition;
 import dev.longwatch.model.alerting.AlertTransitions;
 import dev.longwatch.model.alerting.Severity;
-import org.elasticmq.rest.sqs.SQSRestServer;
-import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -48,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * flushes the group; delivered again, it sends nothing twice.
  */
 class NotifierWakeupsTest {
-    static SQSRestServer server;
+    static LocalSqs local;
     static SqsClient sqs;
     static final List<SendMessageRequest> sent = Collections.synchronizedList(new ArrayList<>());
 
@@ -58,8 +52,6 @@ class NotifierWakeupsTest {
 
     @BeforeAll
     static void start() {
-        server = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
-        int port = server.waitUntilStarted().localAddress().getPort();
         // The requests as the SDK sends them: the delay asked for is on the wire, not in what SQS hands back.
         ExecutionInterceptor record = new ExecutionInterceptor() {
             @Override
@@ -69,16 +61,13 @@ class NotifierWakeupsTest {
                 }
             }
         };
-        sqs = SqsClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + port)).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
-                .overrideConfiguration(c -> c.addExecutionInterceptor(record))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+        local = LocalSqs.start(record);
+        sqs = local.client();
     }
 
     @AfterAll
     static void stop() {
-        sqs.close();
-        server.stopAndWait();
+        local.close();
     }
 
     @AfterEach

@@ -1,34 +1,24 @@
 package dev.longwatch.aws.sqs;
 
+import dev.longwatch.testing.LocalSqs;
 import dev.longwatch.core.notify.Delivery;
-import org.elasticmq.rest.sqs.SQSRestServer;
-import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
-import java.net.URI;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Dead letters on a real SQS API: ElasticMQ in-process on a free port. */
 class SqsDeadLettersTest {
-    final SQSRestServer server = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
-    final int port = server.waitUntilStarted().localAddress().getPort();
-    final SqsClient sqs = SqsClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + port))
-            .region(Region.EU_WEST_1).httpClient(UrlConnectionHttpClient.create())
-            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x"))).build();
+    final LocalSqs local = LocalSqs.start();
+    final SqsClient sqs = local.client();
 
     @AfterEach
     void stop() {
-        sqs.close();
-        server.stopAndWait();
+        local.close();
     }
 
     @Test

@@ -1,20 +1,14 @@
 package dev.longwatch.aws.sqs;
 
+import dev.longwatch.testing.LocalSqs;
 import dev.longwatch.core.notify.Json;
 import dev.longwatch.core.notify.Wakeups;
-import org.elasticmq.rest.sqs.SQSRestServer;
-import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
-import java.net.URI;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,22 +18,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Wake-up messages on a real queue (ElasticMQ in-process, free port). */
 class SqsWakeupsTest {
-    static SQSRestServer server;
+    static LocalSqs local;
     static SqsClient sqs;
 
     @BeforeAll
     static void start() {
-        server = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
-        int port = server.waitUntilStarted().localAddress().getPort();
-        sqs = SqsClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + port)).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+        local = LocalSqs.start();
+        sqs = local.client();
     }
 
     @AfterAll
     static void stop() {
-        sqs.close();
-        server.stopAndWait();
+        local.close();
     }
 
     @Test
