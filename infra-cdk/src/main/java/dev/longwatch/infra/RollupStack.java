@@ -54,7 +54,7 @@ public final class RollupStack extends Stack {
                 .description("Compactor ticks EventBridge Scheduler could not deliver (see infra-cdk/README.md)")
                 .build();
         this.archive = new ArchiveConsumer(this, "Archive", new ArchiveConsumer.Props(props.archive(), props.stream(),
-                props.functions(), Duration.seconds(c.archiveBatchingWindowSeconds()), c.rollupBatchSize(),
+                props.functions(), Duration.seconds(archiveWindowSeconds(c)), c.rollupBatchSize(),
                 c.rollupRetryAttempts(), Duration.hours(c.rollupMaxRecordAgeHours())));
         if (c.minuteTierFromArchive()) {
             MinuteTierWiring.archiveConsumer(archive, props.tables());
@@ -63,6 +63,16 @@ public final class RollupStack extends Stack {
         CfnOutput.Builder.create(this, "ArchiveOnFailureQueueUrl").value(archive.onFailureQueue().getQueueUrl())
                 .description("Shard ranges the archive consumer gave up on (replay them like the rollup's)")
                 .build();
+    }
+
+    /**
+     * The archive mapping's batching window. With the minute tier from the archive, the evaluator reads the minute
+     * just ended from the archive's per-batch objects, the evaluator's settle time after it: the archive then keeps
+     * the rollup window ({@code batchingWindowSeconds}, 10 s by default) if that is shorter than its own.
+     */
+    static int archiveWindowSeconds(LongwatchConfig c) {
+        return c.minuteTierFromArchive() ? Math.min(c.archiveBatchingWindowSeconds(), c.batchingWindowSeconds())
+                : c.archiveBatchingWindowSeconds();
     }
 
     public RollupConsumer rollup() {

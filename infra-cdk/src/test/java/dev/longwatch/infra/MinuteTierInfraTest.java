@@ -42,6 +42,20 @@ class MinuteTierInfraTest {
     }
 
     @Test
+    void inArchiveModeTheArchiveIsWrittenAsOftenAsTheRollupsWouldBeSoTheSettledMinuteIsInIt() {
+        Installation a = Installation.archiveMinuteTier();
+        Object archiveWindow = Cfn.mappingTo(a.rollup(),
+                Installation.logicalId(a.stacks.rollup().archive().function().alias())).get("MaximumBatchingWindowInSeconds");
+        assertEquals(LongwatchConfig.defaults().batchingWindowSeconds(), ((Number) archiveWindow).intValue(),
+                "the evaluator reads the minute just ended from the archive 25 s after it");
+        Installation d = Installation.defaults();
+        Object defaultWindow = Cfn.mappingTo(d.rollup(),
+                Installation.logicalId(d.stacks.rollup().archive().function().alias())).get("MaximumBatchingWindowInSeconds");
+        assertEquals(LongwatchConfig.defaults().archiveBatchingWindowSeconds(), ((Number) defaultWindow).intValue(),
+                "in stream mode the archive keeps its own, longer window (fewer objects)");
+    }
+
+    @Test
     void theArchiveConsumerRegistersSeriesAndStartsTenantsOnlyInArchiveMode() {
         Installation i = Installation.archiveMinuteTier();
         LongwatchFunction archive = i.stacks.rollup().archive().function();
