@@ -13,6 +13,7 @@ import dev.longwatch.model.IngestLimits;
 import dev.longwatch.model.MetricType;
 import dev.longwatch.model.Payloads;
 import dev.longwatch.model.Series;
+import dev.longwatch.model.StreamPacker;
 import dev.longwatch.model.StreamRecord;
 import dev.longwatch.model.StreamRecords;
 import dev.longwatch.model.Tags;
@@ -79,7 +80,11 @@ class CloudWatchImportServiceTest {
             }
             for (OutgoingRecord r : batch) {
                 StreamRecord.Metrics m = (StreamRecord.Metrics) records.decode(r.data()).record();
-                assertEquals(m.series().get(0).key(m.tenant()).id(), r.partitionKey(), "keyed by series id");
+                for (Series s : m.series()) {
+                    assertEquals(StreamPacker.partitionKey(StreamPacker.bucketOf(s.key(m.tenant()).id(),
+                            StreamPacker.DEFAULT_BUCKETS), StreamPacker.DEFAULT_BUCKETS), r.partitionKey(),
+                            "keyed by the series' bucket, so a series stays on one shard");
+                }
                 published.addAll(m.series());
             }
         }
