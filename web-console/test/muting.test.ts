@@ -1,32 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ApiClient } from '../src/api/client';
-import { Session, type SessionStore } from '../src/session';
 import { BUILT_IN_RULE, inhibitionInput, inhibitionsSection, windowInput, windowsSection } from '../src/pages/muting';
 import { silencesPage } from '../src/pages/notify';
-import type { PageContext } from '../src/pages/page';
+import { ctxWith } from './page-context';
 import type { InhibitionRule, MaintenanceWindow } from '../src/api/notify';
 
-class MemoryStore implements SessionStore {
-  private m = new Map<string, string>();
-  getItem(k: string) { return this.m.get(k) ?? null; }
-  setItem(k: string, v: string) { this.m.set(k, v); }
-  removeItem(k: string) { this.m.delete(k); }
-}
-
-type Route = (method: string, url: string, body: unknown) => [number, unknown];
-
-function ctxWith(route: Route): { ctx: PageContext; calls: [string, unknown][] } {
-  const calls: [string, unknown][] = [];
-  const api = new ApiClient('', 'lw_k_s', async (url, init) => {
-    const method = init?.method ?? 'GET';
-    const body = init?.body ? JSON.parse(init.body as string) : undefined;
-    calls.push([`${method} ${url}`, body]);
-    const [status, answer] = route(method, url, body);
-    return status === 204 ? new Response(null, { status })
-      : new Response(JSON.stringify(answer), { status, headers: { 'Content-Type': 'application/json' } });
-  });
-  return { ctx: { api, session: new Session(new MemoryStore()), params: new URLSearchParams(), replaceParams: () => {}, navigate: () => {} }, calls };
-}
 
 const settle = async () => { for (let i = 0; i < 3; i++) await new Promise((r) => setTimeout(r, 0)); };
 const sunday: MaintenanceWindow = { id: 'mw_1', name: 'Sunday maintenance', matchers: ['team=payments'], timezone: 'Europe/Berlin',

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ApiClient, ApiError } from '../src/api/client';
-import { Session, type SessionStore } from '../src/session';
+import { Session } from '../src/session';
+import { ctxWith as recordingCtx, MemoryStore, type Route } from './page-context';
 import { errorBox, describeError } from '../src/ui/errors';
 import { alertRow, alertsPage, summaryView } from '../src/pages/alerts';
 import { monitorsPage, monitorsTable } from '../src/pages/monitors';
@@ -11,25 +12,13 @@ import { signInPage } from '../src/pages/signin';
 import type { PageContext } from '../src/pages/page';
 import type { AlertInstance } from '../src/api/alerting';
 
-class MemoryStore implements SessionStore {
-  private m = new Map<string, string>();
-  getItem(k: string) { return this.m.get(k) ?? null; }
-  setItem(k: string, v: string) { this.m.set(k, v); }
-  removeItem(k: string) { this.m.delete(k); }
-}
-
-type Route = (method: string, url: string, body: unknown) => [number, unknown];
-
+/** The page context of page-context.ts, with the requests made as "METHOD url". */
 function ctxWith(route: Route, params = ''): { ctx: PageContext; calls: string[] } {
   const calls: string[] = [];
-  const api = new ApiClient('', 'lw_k_s', async (url, init) => {
-    const method = init?.method ?? 'GET';
+  const { ctx } = recordingCtx((method, url, body) => {
     calls.push(`${method} ${url}`);
-    const [status, body] = route(method, url, init?.body ? JSON.parse(init.body as string) : undefined);
-    return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
-  });
-  const ctx: PageContext = { api, session: new Session(new MemoryStore()), params: new URLSearchParams(params),
-    replaceParams: () => {}, navigate: () => {} };
+    return route(method, url, body);
+  }, params);
   return { ctx, calls };
 }
 
