@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ApiClient, ApiError } from '../src/api/client';
+import { ApiError } from '../src/api/client';
 import { Session } from '../src/session';
 import { ctxWith as recordingCtx, MemoryStore, type Route } from './page-context';
 import { errorBox, describeError } from '../src/ui/errors';
