@@ -2,9 +2,7 @@ package dev.longwatch.infra.construct;
 
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
-import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.iam.Role;
-import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
 import software.amazon.awscdk.services.scheduler.ContextAttribute;
 import software.amazon.awscdk.services.scheduler.Schedule;
@@ -100,15 +98,8 @@ public final class EvaluatorRounds extends Construct {
                 .build();
         // The scheduler's own role: it may put rounds on the queue and failed ticks on the dead-letter queue,
         // nothing else. Only schedules of this account and this group may assume it (confused deputy).
-        Stack stack = Stack.of(this);
-        this.role = Role.Builder.create(this, "SchedulerRole")
-                .description("EventBridge Scheduler: puts the Longwatch evaluator's rounds on their queue")
-                .assumedBy(new ServicePrincipal("scheduler.amazonaws.com").withConditions(Map.of(
-                        "StringEquals", Map.of("aws:SourceAccount", stack.getAccount()),
-                        "ArnLike", Map.of("aws:SourceArn", "arn:" + stack.getPartition() + ":scheduler:"
-                                + stack.getRegion() + ":" + stack.getAccount() + ":schedule/"
-                                + group.getScheduleGroupName() + "/*"))))
-                .build();
+        this.role = FunctionSchedule.schedulerRole(this, group,
+                "EventBridge Scheduler: puts the Longwatch evaluator's rounds on their queue");
 
         for (int i = 0; i < props.shards(); i++) {
             Map<String, Object> round = new LinkedHashMap<>();

@@ -89,16 +89,7 @@ public final class FunctionSchedule extends Construct {
                 .build();
 
         // The scheduler's own role: it may invoke the alias and put failed ticks on the queue, nothing else.
-        // Only schedules of this account and this group may assume it (confused deputy).
-        Stack stack = Stack.of(this);
-        this.role = Role.Builder.create(this, "SchedulerRole")
-                .description("EventBridge Scheduler: invokes " + props.what())
-                .assumedBy(new ServicePrincipal("scheduler.amazonaws.com").withConditions(Map.of(
-                        "StringEquals", Map.of("aws:SourceAccount", stack.getAccount()),
-                        "ArnLike", Map.of("aws:SourceArn", "arn:" + stack.getPartition() + ":scheduler:"
-                                + stack.getRegion() + ":" + stack.getAccount() + ":schedule/"
-                                + group.getScheduleGroupName() + "/*"))))
-                .build();
+        this.role = schedulerRole(this, group, "EventBridge Scheduler: invokes " + props.what());
 
         for (int i = 0; i < props.inputs().size(); i++) {
             Map<String, Object> input = new java.util.LinkedHashMap<>(props.inputs().get(i));
@@ -148,5 +139,21 @@ public final class FunctionSchedule extends Construct {
     /** Ticks the scheduler could not deliver. */
     public Queue deadLetters() {
         return deadLetters;
+    }
+
+    /**
+     * An EventBridge Scheduler role (id {@code SchedulerRole}) with no permissions yet, which only schedules of this
+     * account and of {@code group} may assume (the confused-deputy conditions).
+     */
+    static Role schedulerRole(Construct scope, ScheduleGroup group, String description) {
+        Stack stack = Stack.of(scope);
+        return Role.Builder.create(scope, "SchedulerRole")
+                .description(description)
+                .assumedBy(new ServicePrincipal("scheduler.amazonaws.com").withConditions(Map.of(
+                        "StringEquals", Map.of("aws:SourceAccount", stack.getAccount()),
+                        "ArnLike", Map.of("aws:SourceArn", "arn:" + stack.getPartition() + ":scheduler:"
+                                + stack.getRegion() + ":" + stack.getAccount() + ":schedule/"
+                                + group.getScheduleGroupName() + "/*"))))
+                .build();
     }
 }
