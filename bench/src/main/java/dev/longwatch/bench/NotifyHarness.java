@@ -123,16 +123,10 @@ public final class NotifyHarness {
     static void pipeline(DynamoDbClient ddb, int batches, int groups, int hosts, int channelsN) throws Exception {
         ConcurrentLinkedQueue<Long> arrivals = new ConcurrentLinkedQueue<>();
         AtomicInteger received = new AtomicInteger();
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newFixedThreadPool(4));
-        server.createContext("/", ex -> {
-            ex.getRequestBody().readAllBytes();
+        HttpServer server = receiver(() -> {
             arrivals.add(System.nanoTime());
             received.incrementAndGet();
-            ex.sendResponseHeaders(200, -1);
-            ex.close();
         });
-        server.start();
         TableNames tables = TableNames.defaults().prefixed("bench-");
         TableSetup.createIfMissing(ddb, tables);
         DynamoDbNotifyStore store = new DynamoDbNotifyStore(ddb, tables.notifications());
@@ -207,15 +201,7 @@ public final class NotifyHarness {
      */
     static void dataTime(DynamoDbClient ddb, int rounds, int groups, int hosts, int channelsN) throws Exception {
         ConcurrentLinkedQueue<Long> arrivals = new ConcurrentLinkedQueue<>();
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newFixedThreadPool(4));
-        server.createContext("/", ex -> {
-            ex.getRequestBody().readAllBytes();
-            arrivals.add(System.currentTimeMillis());
-            ex.sendResponseHeaders(200, -1);
-            ex.close();
-        });
-        server.start();
+        HttpServer server = receiver(() -> arrivals.add(System.currentTimeMillis()));
         TableNames tables = TableNames.defaults().prefixed("bench-wake-");
         TableSetup.createIfMissing(ddb, tables);
         DynamoDbNotifyStore store = new DynamoDbNotifyStore(ddb, tables.notifications());
@@ -284,5 +270,19 @@ public final class NotifyHarness {
         }
         executor.shutdownNow();
         server.stop(0);
+    }
+
+    /** A local webhook receiver on a free loopback port: answers 200 to everything, {@code onArrival} first. */
+    static HttpServer receiver(Runnable onArrival) throws java.io.IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.createContext("/", ex -> {
+            ex.getRequestBody().readAllBytes();
+            onArrival.run();
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        server.start();
+        return server;
     }
 }
