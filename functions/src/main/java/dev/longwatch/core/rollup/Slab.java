@@ -46,7 +46,7 @@ public final class Slab {
     }
 
     public static Slab empty(SlabKey key) {
-        return new Slab(key, new Aggregate[key.tier().slotsPerSlab(key.type())], Map.of(), 0);
+        return new Slab(key, new Aggregate[key.slots()], Map.of(), 0);
     }
 
     public SlabKey key() {
