@@ -363,7 +363,8 @@ public final class QueryService {
                 reads.add(new RangeRead(new SlabKey(d.qualifiedId(), seg.tier(), d.type(), first), last));
             }
         }
-        List<List<Slab>> flat = Concurrently.map(reads, readConcurrency, r -> store.range(r.first(), r.last()));
+        List<List<Slab>> flat = Concurrently.map(reads, readConcurrency,
+                r -> Slab.withoutSuperseded(store.range(r.first(), r.last())));
         List<List<List<Slab>>> out = new ArrayList<>(series.size());
         for (int i = 0; i < series.size(); i++) {
             out.add(flat.subList(i * segments.size(), (i + 1) * segments.size()));

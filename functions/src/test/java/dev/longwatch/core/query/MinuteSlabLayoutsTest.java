@@ -61,7 +61,8 @@ class MinuteSlabLayoutsTest {
                     }
                 }
             }
-            assertTrue(to.store.put(new Slab(whole, slots, Map.of(), 1)));
+            Slab current = to.store.load(List.of(whole)).get(whole); // the stream's slab at the hour, if any
+            assertTrue(to.store.put(new Slab(whole, slots, Map.of(), current == null ? 1 : current.version() + 1)));
         }
     }
 
@@ -128,6 +129,54 @@ class MinuteSlabLayoutsTest {
                 actual.load();
                 assertEquals(perMinute(expected, metric, w), perMinute(actual, metric, w), metric + " " + w[0]);
                 assertEquals(w[1] / MIN - w[0] / MIN, perMinute(actual, metric, w).size(), "every minute found");
+            }
+        }
+    }
+
+    @Test
+    void aWholeHourSlabSupersedesWhatTheStreamWroteInsideItsHour() {
+        // Switched mid-hour: the stream's consumer wrote every minute slab of hours 1 and 2, then the archive
+        // wrote both hours whole (replacing only the items at the hours' own sort keys).
+        Instant now = Instant.ofEpochMilli(T0 + 3 * HOUR + 2 * MIN);
+        TieredRollups stream = new TieredRollups(now);
+        TieredRollups both = new TieredRollups(now);
+        Series[] series = threeHours();
+        stream.write("acme", series);
+        both.write("acme", series);
+        for (Series s : series) {
+            rewriteAsWholeHours(stream, both, s);
+        }
+        assertTrue(both.store.range(new SlabKey(series[0].key("acme").qualifiedId(), Tier.MINUTE, MetricType.GAUGE,
+                T0 + HOUR, 1), T0 + HOUR + 50 * MIN).size() > 1, "the stream's later slabs of hour 1 are still there");
+
+        QueryService expected = new QueryService(stream.index, stream.store, stream.clock, 4);
+        QueryService actual = new QueryService(both.index, both.store, both.clock, 4);
+        assertSameAnswers(expected, actual, T0 + 37 * MIN, T0 + 2 * HOUR + 23 * MIN);
+
+        for (String metric : List.of("cpu", "latency")) {
+            long[] w = {T0 + HOUR + 30 * MIN, T0 + 2 * HOUR + 30 * MIN};
+            SeriesData e = new SeriesData("acme", stream.index, stream.store, 2, null, Long.MAX_VALUE, true);
+            e.need(metric, w[0], w[1]);
+            e.load();
+            SeriesData a = new SeriesData("acme", both.index, both.store, 2, null, Long.MAX_VALUE, true);
+            a.need(metric, w[0], w[1]);
+            a.load();
+            assertEquals(perMinute(e, metric, w), perMinute(a, metric, w), metric + ": each minute counted once");
+        }
+
+        // The hour tier the compactor derives counts each point once.
+        stream.clock.set(Instant.ofEpochMilli(T0 + 3 * HOUR + 20 * MIN));
+        both.clock.set(Instant.ofEpochMilli(T0 + 3 * HOUR + 20 * MIN));
+        stream.compactFully(stream.compactor());
+        both.compactFully(both.compactor());
+        for (Series s : series) {
+            for (long hour = T0; hour < T0 + 3 * HOUR; hour += HOUR) {
+                Aggregate e = stream.slot("acme", s, Tier.HOUR, hour);
+                Aggregate a = both.slot("acme", s, Tier.HOUR, hour);
+                assertEquals(60, e.count(), "the stream deployment's hour");
+                assertEquals(e.count(), a.count(), s.metric() + " hour " + hour + " count");
+                assertEquals(e.sum(), a.sum(), s.metric() + " hour " + hour + " sum");
+                assertEquals(e.quantile(0.95), a.quantile(0.95), s.metric() + " hour " + hour + " p95");
             }
         }
     }

@@ -142,7 +142,8 @@ public final class SeriesData {
             slabReads += batched.size();
             store.load(batched).values().forEach(this::keep);
         }
-        List<List<Slab>> read = Concurrently.map(ranged, concurrency, r -> store.range(r[0], r[1].start()));
+        List<List<Slab>> read = Concurrently.map(ranged, concurrency,
+                r -> Slab.withoutSuperseded(store.range(r[0], r[1].start())));
         for (List<Slab> slabs : read) {
             slabReads += slabs.size();
             slabs.forEach(this::keep);
