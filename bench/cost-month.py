@@ -43,6 +43,7 @@ ROLLUP_GB, ARCHIVE_GB, COMPACTOR_GB = 1.5, 1.0, 1.5
 COMPACTOR_MONTH = 0.64           # 43,200 runs, ~47,000 GB-s (docs/cost.md; not per scenario)
 HOUR_TIER_GB, DAY_TIER_GB = 35.7, 1.5   # steady state, 15 months of hour slabs and the day tier (docs/cost.md)
 S3_STORAGE_MONTH = 0.15          # 15 months of archive at 3.5 B/point (docs/cost.md)
+ALARMS_DASHBOARD_MONTH = 4.00    # ~10 alarms at $0.10 and the platform dashboard ($3): part of the floor
 
 
 def num(pattern, text, group=1):
@@ -79,6 +80,10 @@ def scenario(path):
     s3_put = num(r"requests: ([\d,]+) PUT", t)
     s3_get = num(r"PUT \([\d,]+ bytes sent\), ([\d,]+) GET", t)
     s3_list = num(r"GET \([\d,]+ bytes read\), ([\d,]+) LIST", t)
+    # The evaluator's fresh tail in archive mode (one round a minute per tenant), counted apart by the harness.
+    tail = re.search(r"evaluator's fresh tail \([^)]*\): \d+ rounds, ([\d,]+) GET, ([\d,]+) LIST", t)
+    tail_get, tail_list = ((float(tail.group(1).replace(",", "")), float(tail.group(2).replace(",", "")))
+                           if tail else (0.0, 0.0))
 
     c = {}
     inv = 0
@@ -110,7 +115,10 @@ def scenario(path):
     # Per-batch objects scale with shards; the compactor's LISTs (2 a run) do not.
     c["s3"] = ((s3_put * per_shard * HOURS + s3_list * HOURS) * S3_PUT_LIST_PER_K
                + s3_get * per_shard * HOURS * S3_GET_PER_K) / 1000 + S3_STORAGE_MONTH
+    # Objects and listing pages grow with the shards: both scaled like the per-batch objects (conservative).
+    c["tail"] = (tail_list * per_shard * HOURS * S3_PUT_LIST_PER_K + tail_get * per_shard * HOURS * S3_GET_PER_K) / 1000
     c["logs"] = inv * LOG_KB_PER_INVOCATION / 1024 / 1024 * LOGS_GB
+    c["alarms"] = ALARMS_DASHBOARD_MONTH
     rest = sum(c.values())
     # CloudWatch for the same data and the same batching: per host and minute, or 1,000 metrics per request.
     if way == "per-host":
@@ -136,7 +144,7 @@ def main(paths):
         c = s["c"]
         ingest = c["api"] + c["ingest"]
         ddb = c["writes"] + c["reads"] + c["storage"]
-        other = c["rollup"] + c["archive"] + c["compactor"] + c["s3"] + c["logs"]
+        other = c["rollup"] + c["archive"] + c["compactor"] + c["s3"] + c["tail"] + c["logs"] + c["alarms"]
         od = s["rest"] + s["od"]
         pv = s["rest"] + s["prov"]
         window = "minutes from archive" if s["window"] == 0 else f"{s['window']} s"
@@ -146,7 +154,8 @@ def main(paths):
               f"{c['storage']:,.2f} | {other:,.2f} | **{od:,.0f} / {pv:,.0f}** | {s['cw']:,.0f} | "
               f"**{s['cw'] / od:.1f}x / {s['cw'] / pv:.1f}x** |")
     print()
-    print("Other = Lambda rollup + archive + compactor, S3 requests and storage, CloudWatch Logs. Per scenario:")
+    print("Other = Lambda rollup + archive + compactor, S3 requests and storage, the evaluator's archive reads "
+          "(archive mode), CloudWatch Logs, alarms and the dashboard. Per scenario:")
     for s in rows:
         c = s["c"]
         print(f"- {s['way']} {'archive' if s['window'] == 0 else str(s['window']) + ' s'}: " + ", ".join(f"{k} {v:,.2f}" for k, v in c.items()))

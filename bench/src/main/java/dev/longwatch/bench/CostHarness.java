@@ -7,8 +7,10 @@ import dev.longwatch.aws.dynamodb.DynamoDbSeriesIndex;
 import dev.longwatch.aws.dynamodb.TableNames;
 import dev.longwatch.aws.dynamodb.TableSetup;
 import dev.longwatch.core.archive.ArchiveCompactor;
+import dev.longwatch.core.archive.ArchiveReader;
 import dev.longwatch.core.archive.ArchiveService;
 import dev.longwatch.core.archive.MinuteTierWriter;
+import dev.longwatch.core.query.QueryService;
 import dev.longwatch.core.rollup.LateArrivals;
 import dev.longwatch.core.ingest.IngestResult;
 import dev.longwatch.core.ingest.IngestService;
@@ -472,6 +474,13 @@ public final class CostHarness {
                 minuteWrites, new LateArrivals(state, metrics), retention, metrics, clock, 16))
                 : new ArchiveCompactor(s3, PlatformMetrics.NONE, Duration.ofMinutes(10), 16);
 
+        // In archive mode the evaluator reads the minutes not compacted yet from the archive once per tenant and
+        // round (every minute): one warm container's reader, as AwsWiring wires it (1,024 cached objects, 300-s lag
+        // bounded by the tenant's compacted hours). Its S3 requests are counted apart (CountingArchiveStore).
+        QueryService.FreshTail evaluatorTail = o.minuteTierFromArchive() ? QueryService.FreshTail.untilCompacted(
+                new ArchiveReader(s3.readerView(), 8, 1024), Duration.ofSeconds(300)) : null;
+        Invocations readerRounds = new Invocations();
+        long[] readerSeries = {0};
         Invocations ingestCalls = new Invocations();
         Invocations producerCalls = new Invocations();
         Invocations compactorCalls = new Invocations();
@@ -579,6 +588,13 @@ public final class CostHarness {
                 compactorCalls.add(t);
                 if (r.failedTenants() > 0 || a.problems() > 0) {
                     throw new IllegalStateException("compaction failed: " + r + " " + a);
+                }
+                if (evaluatorTail != null && nextCompactor <= ingestEnd) {
+                    long s = System.nanoTime();
+                    long from = evaluatorTail.from(nextCompactor, state.progress(Workloads.TENANT).orElse(null));
+                    readerSeries[0] += evaluatorTail.reader().aggregate(Workloads.TENANT, from, nextCompactor,
+                            ArchiveReader.Resolution.MINUTE, k -> true).size();
+                    readerRounds.add(s);
                 }
                 archiveHoursCompacted += a.hoursCompacted();
                 if (r.hoursCompacted() > 0 || a.hoursCompacted() > 0) {
@@ -704,6 +720,12 @@ public final class CostHarness {
                 s3.deletes, archiveHoursCompacted);
         System.out.printf(Locale.ROOT, "per 1,000 points: %.3f PUT, %.3f GET, %.3f LIST%n", s3.puts * 1000.0 / points,
                 s3.gets * 1000.0 / points, s3.lists * 1000.0 / points);
+        if (evaluatorTail != null) {
+            System.out.printf(Locale.ROOT, "evaluator's fresh tail (one round a minute, warm container): %d rounds, "
+                            + "%,d GET, %,d LIST; %.0f series a round, %.1f ms each here%n", readerRounds.count,
+                    s3.readerGets, s3.readerLists, (double) readerSeries[0] / Math.max(1, readerRounds.count),
+                    readerRounds.count == 0 ? 0.0 : readerRounds.nanos / 1e6 / readerRounds.count);
+        }
         long archivedBytes = 0;
         for (Map.Entry<String, long[]> e : s3.storedByKind().entrySet()) {
             archivedBytes += e.getValue()[1];

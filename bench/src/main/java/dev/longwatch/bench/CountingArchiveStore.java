@@ -107,6 +107,74 @@ final class CountingArchiveStore implements ArchiveStore {
         return true;
     }
 
+    /** Requests made through {@link #readerView()}: counted apart from the platform's own. */
+    long readerGets;
+    long readerLists;
+
+    /**
+     * The same objects for a reader (the query or evaluator function's fresh tail), whose GETs and LISTs are counted
+     * in {@link #readerGets} and {@link #readerLists} instead of the consumers' and compactor's counters.
+     */
+    ArchiveStore readerView() {
+        CountingArchiveStore self = this;
+        return new ArchiveStore() {
+            @Override
+            public Optional<Stored> get(String key) {
+                synchronized (self) {
+                    long before = self.gets;
+                    long bytes = self.getBytes;
+                    Optional<Stored> out = self.get(key);
+                    self.readerGets += self.gets - before;
+                    self.gets = before;
+                    self.getBytes = bytes;
+                    return out;
+                }
+            }
+
+            @Override
+            public List<Listed> list(String prefix) {
+                synchronized (self) {
+                    long before = self.lists;
+                    List<Listed> out = self.list(prefix);
+                    self.readerLists += self.lists - before;
+                    self.lists = before;
+                    return out;
+                }
+            }
+
+            @Override
+            public List<String> listPrefixes(String prefix) {
+                synchronized (self) {
+                    long before = self.lists;
+                    List<String> out = self.listPrefixes(prefix);
+                    self.readerLists += self.lists - before;
+                    self.lists = before;
+                    return out;
+                }
+            }
+
+            @Override
+            public String put(String key, byte[] bytes) {
+                throw new UnsupportedOperationException("a reader does not write");
+            }
+
+            @Override
+            public boolean putIfUnchanged(String key, byte[] bytes, String expectedEtag) {
+                throw new UnsupportedOperationException("a reader does not write");
+            }
+
+            @Override
+            public void delete(String key) {
+                throw new UnsupportedOperationException("a reader does not delete");
+            }
+
+            @Override
+            public boolean deleteIfUnchanged(String key, String etag) {
+                throw new UnsupportedOperationException("a reader does not delete");
+            }
+        };
+    }
+
     /** Objects stored now, and their bytes, per top-level kind ({@code raw}, {@code hour}, {@code day}). */
     synchronized Map<String, long[]> storedByKind() {
         Map<String, long[]> out = new TreeMap<>();

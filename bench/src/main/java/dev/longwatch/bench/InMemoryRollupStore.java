@@ -6,7 +6,6 @@ import dev.longwatch.core.rollup.SlabCodec;
 import dev.longwatch.core.rollup.SlabKey;
 
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,15 +20,25 @@ final class InMemoryRollupStore implements RollupStore {
     private record Item(byte[] data, Map<String, String> watermarks, long version) {
     }
 
-    private final Map<SlabKey, Item> items = new ConcurrentHashMap<>();
+    /** By series and sort key, as DynamoDB keys the items (the slot count is in the data). */
+    private final Map<String, Item> items = new ConcurrentHashMap<>();
+
+    private static String id(SlabKey k) {
+        return k.seriesId() + "|" + k.sortKey();
+    }
+
+    private static Slab slab(SlabKey asked, Item i) {
+        SlabKey k = asked.withSlots(SlabCodec.slotCount(i.data()));
+        return new Slab(k, SlabCodec.decode(k, i.data()), i.watermarks(), i.version());
+    }
 
     @Override
     public Map<SlabKey, Slab> load(Collection<SlabKey> keys) {
         Map<SlabKey, Slab> out = new LinkedHashMap<>();
         for (SlabKey k : keys) {
-            Item i = items.get(k);
+            Item i = items.get(id(k));
             if (i != null) {
-                out.put(k, new Slab(k, SlabCodec.decode(k, i.data()), i.watermarks(), i.version()));
+                out.put(k, slab(k, i));
             }
         }
         return out;
@@ -39,7 +48,7 @@ final class InMemoryRollupStore implements RollupStore {
     public boolean put(Slab slab) {
         Item next = new Item(SlabCodec.encode(slab), Map.copyOf(slab.watermarks()), slab.version());
         boolean[] written = {false};
-        items.compute(slab.key(), (k, current) -> {
+        items.compute(id(slab.key()), (k, current) -> {
             long stored = current == null ? 0 : current.version();
             if (stored != slab.version() - 1) {
                 return current;
@@ -52,12 +61,13 @@ final class InMemoryRollupStore implements RollupStore {
 
     @Override
     public List<Slab> range(SlabKey first, long toStart) {
+        String from = id(first);
+        String to = id(new SlabKey(first.seriesId(), first.tier(), first.type(), toStart, 1));
         return items.entrySet().stream()
-                .filter(e -> e.getKey().seriesId().equals(first.seriesId()) && e.getKey().tier() == first.tier()
-                        && e.getKey().start() >= first.start() && e.getKey().start() <= toStart)
-                .sorted(Comparator.comparingLong(e -> e.getKey().start()))
-                .map(e -> new Slab(e.getKey(), SlabCodec.decode(e.getKey(), e.getValue().data()),
-                        e.getValue().watermarks(), e.getValue().version()))
+                .filter(e -> e.getKey().compareTo(from) >= 0 && e.getKey().compareTo(to) <= 0)
+                .sorted(Map.Entry.comparingByKey())
+                .map(e -> slab(new SlabKey(first.seriesId(), first.tier(), first.type(),
+                        SlabKey.startOf(e.getKey().substring(e.getKey().indexOf('|') + 1)), 1), e.getValue()))
                 .toList();
     }
 

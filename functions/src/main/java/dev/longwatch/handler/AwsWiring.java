@@ -222,7 +222,9 @@ final class AwsWiring {
 
     /**
      * How many partition keys metrics records spread over ({@code StreamPacker}): {@code LONGWATCH_STREAM_PARTITION_BUCKETS},
-     * 4 by default. At least the stream's shard count; see api-spec/kinesis-record-format.md.
+     * 4 by default (the CDK app sets it from {@code streamPartitionBuckets} on every function that writes the stream:
+     * ingest, metric streams, the CloudWatch importer). At least the stream's shard count; see
+     * api-spec/kinesis-record-format.md.
      */
     private int streamPartitionBuckets() {
         String v = env.get("LONGWATCH_STREAM_PARTITION_BUCKETS");
@@ -251,7 +253,7 @@ final class AwsWiring {
     }
 
     private SeriesStreamWriter seriesWriter() {
-        return new SeriesStreamWriter(new StreamRecords(payloads()), kinesisPublisher());
+        return new SeriesStreamWriter(new StreamRecords(payloads()), kinesisPublisher(), streamPartitionBuckets());
     }
 
     /** Metric streams from Firehose; deliveries are deduplicated by request id in the state table. */

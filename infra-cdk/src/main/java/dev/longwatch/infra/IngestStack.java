@@ -22,6 +22,8 @@ import java.util.Objects;
 public final class IngestStack extends Stack {
     /** Seconds back from now from which minute queries read the archive instead of the minute rollups. */
     public static final String FRESH_FROM_ARCHIVE = "LONGWATCH_FRESH_FROM_ARCHIVE_SECONDS";
+    /** Partition keys per metrics record producer ({@code StreamPacker}; api-spec/kinesis-record-format.md). */
+    public static final String STREAM_PARTITION_BUCKETS = "LONGWATCH_STREAM_PARTITION_BUCKETS";
 
     /** {@code archive} may be null: raw-resolution queries then answer 400. */
     public record Props(LongwatchConfig config, TableSet tables, IStream stream, FunctionSettings functions,
@@ -74,6 +76,11 @@ public final class IngestStack extends Stack {
         this.importer = new CloudWatchImporter(this, "CloudWatchImport", new CloudWatchImporter.Props(props.tables(),
                 props.stream(), props.functions(), props.config().cloudWatchImports(),
                 Duration.minutes(props.config().cloudWatchImportMinutes())));
+        // Every producer onto the stream packs metrics records over the same partition buckets (StreamPacker).
+        String buckets = Integer.toString(props.config().streamPartitionBuckets());
+        for (var fn : java.util.List.of(api.ingest(), api.metricStream(), importer.function())) {
+            fn.function().addEnvironment(STREAM_PARTITION_BUCKETS, buckets);
+        }
         CfnOutput.Builder.create(this, "ApiUrl").value(api.url())
                 .description("Base URL of the tenant API (POST /v1/metrics, GET /v1/query, ...)")
                 .build();

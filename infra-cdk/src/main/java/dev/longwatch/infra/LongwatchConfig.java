@@ -34,7 +34,8 @@ public record LongwatchConfig(
         int cloudWatchImportMinutes,
         String functionsJar,
         int archiveBatchingWindowSeconds,
-        String minuteTierSource) {
+        String minuteTierSource,
+        int streamPartitionBuckets) {
 
     public static final String DEFAULT_FUNCTIONS_JAR = "../functions/target/longwatch-functions.jar";
     /**
@@ -45,6 +46,9 @@ public record LongwatchConfig(
     /** Where minute rollups come from: the stream's rollup consumer (default) or the archive compactor. */
     public static final String MINUTE_TIER_STREAM = "stream";
     public static final String MINUTE_TIER_ARCHIVE = "archive";
+    /** The functions' default partition buckets ({@code StreamPacker.DEFAULT_BUCKETS}) and their limit. */
+    public static final int DEFAULT_STREAM_PARTITION_BUCKETS = 4;
+    public static final int MAX_STREAM_PARTITION_BUCKETS = 1024;
     private static final Pattern STAGE = Pattern.compile("[a-z][a-z0-9-]{0,19}");
     /** 100 years: DynamoDB TTL takes any epoch second, but a longer "retention" is a typo. */
     private static final int MAX_RETENTION_DAYS = 36_500;
@@ -116,6 +120,9 @@ public record LongwatchConfig(
                     + "writes minutes per batch) or \"archive\" (the archive compactor writes each hour's minutes "
                     + "once; docs/operations.md#minute-tier-source)");
         }
+        check("streamPartitionBuckets", streamPartitionBuckets, Math.max(1, kinesisShards),
+                MAX_STREAM_PARTITION_BUCKETS, "partition keys metrics records spread over, at least kinesisShards: "
+                        + "a bucket's records all go to one shard, so shards beyond the buckets would carry nothing");
         if (functionsJar == null || functionsJar.isBlank()) {
             throw invalid("functionsJar", String.valueOf(functionsJar), "the path of the functions' deployment jar");
         }
@@ -131,15 +138,16 @@ public record LongwatchConfig(
         // mapping gathers 60 s: S3 bills per object.
         return new LongwatchConfig("dev", 0, 24, Optional.empty(), DEFAULT_ROLLUP_WINDOW_SECONDS, 10_000, 10, 6, 30,
                 500, 1000, 10, 30, 1827, 3653, Optional.empty(), 15, DEFAULT_FUNCTIONS_JAR, 60,
-                MINUTE_TIER_STREAM);
+                MINUTE_TIER_STREAM, DEFAULT_STREAM_PARTITION_BUCKETS);
     }
 
     public static LongwatchConfig fromContext(Node node) {
         LongwatchConfig d = defaults();
         String email = string(node, "alarmEmail", "");
+        int shards = integer(node, "kinesisShards", d.kinesisShards());
         return new LongwatchConfig(
                 string(node, "stage", d.stage()),
-                integer(node, "kinesisShards", d.kinesisShards()),
+                shards,
                 integer(node, "streamRetentionHours", d.streamRetentionHours()),
                 email.isBlank() ? Optional.empty() : Optional.of(email.trim()),
                 integer(node, "batchingWindowSeconds", d.batchingWindowSeconds()),
@@ -157,7 +165,9 @@ public record LongwatchConfig(
                 integer(node, "cloudWatchImportMinutes", d.cloudWatchImportMinutes()),
                 string(node, "functionsJar", d.functionsJar()),
                 integer(node, "archiveBatchingWindowSeconds", d.archiveBatchingWindowSeconds()),
-                string(node, "minuteTierSource", d.minuteTierSource()).trim());
+                string(node, "minuteTierSource", d.minuteTierSource()).trim(),
+                // By default one bucket per provisioned shard, at least the functions' 4 (on-demand: 4).
+                integer(node, "streamPartitionBuckets", Math.max(d.streamPartitionBuckets(), shards)));
     }
 
     /** Production keeps its data: tables and logs are retained and protected from deletion. */

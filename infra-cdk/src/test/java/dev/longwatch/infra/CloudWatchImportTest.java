@@ -74,7 +74,8 @@ class CloudWatchImportTest {
         assertEquals(Set.of("dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
                 Cfn.actionsOn(grants, Installation.logicalId(tables.state())));
         assertEquals(Set.of("kinesis:PutRecords"), Cfn.actionsOn(grants, Installation.logicalId(i.stacks.data().stream())));
-        assertEquals(Set.of("LONGWATCH_API_KEYS_TABLE", "LONGWATCH_STATE_TABLE", "LONGWATCH_STREAM_NAME"),
+        assertEquals(Set.of("LONGWATCH_API_KEYS_TABLE", "LONGWATCH_STATE_TABLE", "LONGWATCH_STREAM_NAME",
+                        "LONGWATCH_STREAM_PARTITION_BUCKETS"),
                 environment(i, i.stacks.ingest().api().metricStream()).keySet());
     }
 }

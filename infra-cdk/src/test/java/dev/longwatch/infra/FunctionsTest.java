@@ -130,7 +130,8 @@ class FunctionsTest {
         Installation i = Installation.defaults();
         var t = i.stacks.data().tables();
         Map<String, Object> ingest = environment(i, i.stacks.ingest().api().ingest());
-        assertEquals(Set.of("LONGWATCH_API_KEYS_TABLE", "LONGWATCH_STREAM_NAME"), ingest.keySet());
+        assertEquals(Set.of("LONGWATCH_API_KEYS_TABLE", "LONGWATCH_STREAM_NAME", "LONGWATCH_STREAM_PARTITION_BUCKETS"),
+                ingest.keySet());
         assertEquals(Set.of("LONGWATCH_ROLLUPS_TABLE", "LONGWATCH_SERIES_TABLE", "LONGWATCH_EVENTS_TABLE",
                 "LONGWATCH_API_KEYS_TABLE", "LONGWATCH_STATE_TABLE", "LONGWATCH_RETENTION_MINUTE_DAYS",
                 "LONGWATCH_RETENTION_HOUR_DAYS", "LONGWATCH_RETENTION_DAY_DAYS", "LONGWATCH_ARCHIVE_BUCKET"),

@@ -27,7 +27,7 @@ import java.util.Map;
 
 /**
  * Rollup slabs in DynamoDB. Item: {@code pk} = tenant/seriesId, {@code sk} = tier#start, {@code t} = type,
- * {@code d} = slots ({@link SlabCodec}), {@code w} = shard watermarks, {@code v} = version, {@code ttl} = when
+ * {@code d} = slots ({@link SlabCodec}, which also says how many: the slab's layout, see {@link SlabKey}), {@code w} = shard watermarks, {@code v} = version, {@code ttl} = when
  * DynamoDB deletes it (epoch seconds: slab end + the tier's retention). Hour and day slabs may also have
  * {@code x} and {@code xw}: the slots and watermarks of points written to them directly (see {@link Slab}).
  * Every write is conditional on the version that was read.
@@ -60,7 +60,7 @@ public final class DynamoDbRollupStore implements RollupStore {
         Map<SlabKey, Slab> out = new LinkedHashMap<>();
         for (Map<String, AttributeValue> item : Batches.get(ddb, table, itemKeys, true, metrics)) {
             SlabKey k = byId.get(item.get("pk").s() + "|" + item.get("sk").s());
-            out.put(k, fromItem(k, item));
+            out.put(k, fromItem(k, item)); // the slab's own key says the layout it was written in
         }
         return out;
     }
@@ -122,7 +122,8 @@ public final class DynamoDbRollupStore implements RollupStore {
             Batches.count(metrics, "DynamoDbReadUnits", r.consumedCapacity());
             for (Map<String, AttributeValue> item : r.items()) {
                 MetricType type = MetricType.fromWire(item.get("t").s()).orElseThrow();
-                SlabKey k = new SlabKey(first.seriesId(), first.tier(), type, SlabKey.startOf(item.get("sk").s()));
+                SlabKey k = new SlabKey(first.seriesId(), first.tier(), type, SlabKey.startOf(item.get("sk").s()),
+                        SlabCodec.slotCount(item.get("d").b().asByteArrayUnsafe()));
                 out.add(fromItem(k, item));
             }
             startKey = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
@@ -144,12 +145,15 @@ public final class DynamoDbRollupStore implements RollupStore {
         return out;
     }
 
-    private static Slab fromItem(SlabKey k, Map<String, AttributeValue> item) {
+    /** The stored slab at {@code asked}'s item, keyed with the slot count it was written with. */
+    private static Slab fromItem(SlabKey asked, Map<String, AttributeValue> item) {
         long version = Long.parseLong(item.get("v").n());
+        byte[] d = item.get("d").b().asByteArrayUnsafe();
+        SlabKey k = asked.withSlots(SlabCodec.slotCount(d));
         AttributeValue x = item.get("x");
         Aggregate[] direct = x == null ? null : SlabCodec.decode(k, x.b().asByteArrayUnsafe());
-        return new Slab(k, SlabCodec.decode(k, item.get("d").b().asByteArrayUnsafe()), watermarks(item.get("w")),
-                direct, watermarks(item.get("xw")), version);
+        return new Slab(k, SlabCodec.decode(k, d), watermarks(item.get("w")), direct, watermarks(item.get("xw")),
+                version);
     }
 
     /** Tier of a sort key, for readers that scan across tiers. */

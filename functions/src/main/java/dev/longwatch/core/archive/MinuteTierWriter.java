@@ -27,6 +27,11 @@ import java.util.TreeMap;
  * merged (or re-merged, for late data) one tenant-hour, this writes that hour's minute slabs for every series in
  * it, instead of the stream's rollup consumer writing them once per batch.
  *
+ * <p>A series' hour is one minute slab of 60 slots ({@link SlabKey#wholeHour}), for distributions too: written
+ * once, not once per stream batch, it costs one write unit per series-hour while it stays within 1 KB (one point
+ * a minute does, {@code SlabSizeTest}), where the stream's layout of 10-minute scalar and 1-minute distribution
+ * slabs costs 6 or 60.
+ *
  * <p>Every slab is a <em>complete</em> write: its slots are derived from all of the hour's points (in stream
  * order, so the aggregates equal the stream path's to the bit), never added to what is stored. A re-run or a
  * concurrent run therefore writes the same content, and a slab whose stored content already is that content is
@@ -101,7 +106,7 @@ public final class MinuteTierWriter implements ArchiveCompactor.HourListener {
                     "tenant", tenant, "hour", hour, "points", points);
             return new Result(0, 0, 0);
         }
-        Map<SlabKey, Slab> targets = retention.baseTier(hour, now) == Tier.MINUTE ? minuteSlabs(minutes)
+        Map<SlabKey, Slab> targets = retention.baseTier(hour, now) == Tier.MINUTE ? minuteSlabs(minutes, hour)
                 : hourSlots(minutes, hour);
         Result r = writeAll(targets, absentLikely);
         late.afterWrite(targets.keySet(), now);
@@ -136,18 +141,20 @@ public final class MinuteTierWriter implements ArchiveCompactor.HourListener {
         return out;
     }
 
-    /** The complete minute slabs of the hour (version 0: the stored version is filled in when written). */
-    private static Map<SlabKey, Slab> minuteSlabs(Map<SeriesKey, SortedMap<Long, Aggregate>> minutes) {
+    /**
+     * The complete minute slab of the hour per series: one whole-hour slab ({@link SlabKey#wholeHour}), whatever
+     * the type (version 0: the stored version is filled in when written).
+     */
+    private static Map<SlabKey, Slab> minuteSlabs(Map<SeriesKey, SortedMap<Long, Aggregate>> minutes, long hour) {
         Map<SlabKey, Slab> out = new LinkedHashMap<>();
         for (Map.Entry<SeriesKey, SortedMap<Long, Aggregate>> e : minutes.entrySet()) {
             SeriesKey s = e.getKey();
-            String qualified = s.qualifiedId();
+            SlabKey key = SlabKey.wholeHour(s.qualifiedId(), s.type(), hour);
+            Slab slab = Slab.empty(key);
             for (Map.Entry<Long, Aggregate> m : e.getValue().entrySet()) {
-                long start = Tier.MINUTE.slabStart(m.getKey(), s.type());
-                SlabKey key = new SlabKey(qualified, Tier.MINUTE, s.type(), start);
-                Slab slab = out.computeIfAbsent(key, Slab::empty);
-                slab.slots()[(int) ((m.getKey() - start) / Tier.MINUTE.slotMillis())] = m.getValue();
+                slab.slots()[(int) ((m.getKey() - hour) / Tier.MINUTE.slotMillis())] = m.getValue();
             }
+            out.put(key, slab);
         }
         return out;
     }

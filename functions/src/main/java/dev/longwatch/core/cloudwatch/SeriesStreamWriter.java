@@ -19,7 +19,12 @@ public final class SeriesStreamWriter {
     private final StreamPublisher publisher;
 
     public SeriesStreamWriter(StreamRecords records, StreamPublisher publisher) {
-        this.packer = new StreamPacker(records, StreamPacker.DEFAULT_BUCKETS);
+        this(records, publisher, StreamPacker.DEFAULT_BUCKETS);
+    }
+
+    /** With {@code buckets} partition keys, as the ingest API of the same deployment uses. */
+    public SeriesStreamWriter(StreamRecords records, StreamPublisher publisher, int buckets) {
+        this.packer = new StreamPacker(records, buckets);
         this.publisher = publisher;
     }
 

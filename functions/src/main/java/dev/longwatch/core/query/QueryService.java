@@ -357,12 +357,14 @@ public final class QueryService {
         List<RangeRead> reads = new ArrayList<>(series.size() * segments.size());
         for (SeriesDescriptor d : series) {
             for (Segment seg : segments) {
-                long first = seg.tier().slabStart(seg.start(), d.type());
+                // From the longest slab that may hold the first slot (minutes: the hour), whoever wrote it.
+                long first = seg.tier().earliestSlabStart(seg.start(), d.type());
                 long last = seg.tier().slabStart(seg.end() - 1, d.type());
                 reads.add(new RangeRead(new SlabKey(d.qualifiedId(), seg.tier(), d.type(), first), last));
             }
         }
-        List<List<Slab>> flat = Concurrently.map(reads, readConcurrency, r -> store.range(r.first(), r.last()));
+        List<List<Slab>> flat = Concurrently.map(reads, readConcurrency,
+                r -> Slab.withoutSuperseded(store.range(r.first(), r.last())));
         List<List<List<Slab>>> out = new ArrayList<>(series.size());
         for (int i = 0; i < series.size(); i++) {
             out.add(flat.subList(i * segments.size(), (i + 1) * segments.size()));

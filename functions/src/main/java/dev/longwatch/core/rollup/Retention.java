@@ -49,7 +49,7 @@ public record Retention(Duration minute, Duration hour, Duration day) {
 
     /** The DynamoDB TTL of a slab, in epoch seconds: the end of the slab plus its tier's retention. */
     public long ttlSeconds(SlabKey key) {
-        long end = key.start() + key.tier().slabMillis(key.type());
+        long end = key.end();
         return Math.floorDiv(end + of(key.tier()).toMillis() + 999, 1000);
     }
 

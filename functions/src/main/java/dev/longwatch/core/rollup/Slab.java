@@ -4,8 +4,10 @@ import dev.longwatch.model.Aggregate;
 import dev.longwatch.model.MetricType;
 
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -46,7 +48,7 @@ public final class Slab {
     }
 
     public static Slab empty(SlabKey key) {
-        return new Slab(key, new Aggregate[key.tier().slotsPerSlab(key.type())], Map.of(), 0);
+        return new Slab(key, new Aggregate[key.slots()], Map.of(), 0);
     }
 
     public SlabKey key() {
@@ -161,6 +163,33 @@ public final class Slab {
                 && Arrays.equals(direct == null ? null : SlabCodec.encode(key, direct),
                 other.direct == null ? null : SlabCodec.encode(other.key, other.direct))
                 && directWatermarks.equals(other.directWatermarks);
+    }
+
+    /**
+     * {@code slabs} (of one series and tier, in start order, as a range read returns them) without the minute slabs
+     * a whole-hour slab supersedes: the minute tier written from the archive writes each hour complete, so a slab
+     * the stream's rollup consumer wrote inside that hour before the deployment switched (its sort key is not the
+     * hour's, so the whole-hour write did not replace it) holds minutes the whole-hour slab holds too.
+     */
+    public static List<Slab> withoutSuperseded(List<Slab> slabs) {
+        long coveredUntil = Long.MIN_VALUE;
+        List<Slab> out = null;
+        for (int i = 0; i < slabs.size(); i++) {
+            SlabKey k = slabs.get(i).key();
+            if (k.start() < coveredUntil) {
+                if (out == null) {
+                    out = new ArrayList<>(slabs.subList(0, i));
+                }
+                continue;
+            }
+            if (k.tier() == Tier.MINUTE && k.slots() == Tier.MINUTE.maxSlotsPerSlab()) {
+                coveredUntil = k.end();
+            }
+            if (out != null) {
+                out.add(slabs.get(i));
+            }
+        }
+        return out == null ? slabs : out;
     }
 
     /** Kinesis sequence numbers are decimal strings of up to 128 bits; compare them as numbers. */

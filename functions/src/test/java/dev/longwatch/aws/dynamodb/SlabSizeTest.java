@@ -65,6 +65,31 @@ class SlabSizeTest {
     }
 
     @Test
+    void aWholeHourMinuteSlabOfOnePointAMinuteCostsOneWriteUnitForEveryType() {
+        long hour = Tier.HOUR.slotStart(T0);
+        Random r = new Random(hour);
+        for (MetricType type : MetricType.values()) {
+            String series = new SeriesKey("t".repeat(63), "request.latency", type, Tags.of("host", "a"))
+                    .qualifiedId();
+            SlabKey key = SlabKey.wholeHour(series, type, hour);
+            Slab slab = Slab.empty(key);
+            for (int m = 0; m < 60; m++) {
+                // a point late in each minute (3-byte offsets), noisy values with every bit of the double used
+                slab.add(hour + m * 60_000L + 59_000 + r.nextInt(1_000), r.nextGaussian() * 1e9);
+            }
+            InMemoryMetrics metrics = new InMemoryMetrics();
+            DynamoDbRollupStore store = new DynamoDbRollupStore(LocalDynamo.client(),
+                    LocalDynamo.freshTables().rollups(), metrics);
+            // As the minute tier from the archive writes it: version 1, no shard watermarks.
+            assertTrue(store.put(new Slab(key, slab.slots(), Map.of(), 1)));
+            int bytes = SlabCodec.encode(slab).length;
+            assertEquals(1.0, metrics.counter("DynamoDbWriteUnits"), type + ": " + bytes + " bytes of slots");
+            System.out.println("whole-hour " + type.wireName() + " minute slab: 60 one-point minutes, " + bytes
+                    + " bytes of slots, 1 write unit");
+        }
+    }
+
+    @Test
     void everySlabCarriesItsTtlAtSlabEndPlusItsTiersRetention() {
         Retention retention = Retention.ofDays(7L, 400L, 800L);
         TableNames tables = LocalDynamo.freshTables();
@@ -81,6 +106,16 @@ class SlabSizeTest {
             assertEquals((start + expected.get(tier).toMillis()) / 1000, Long.parseLong(item.get("ttl").n()),
                     tier + " ttl");
         }
+        // A whole-hour minute slab lives until its hour's end plus the minute retention.
+        long hour = Tier.HOUR.slotStart(T0) + Tier.HOUR.slotMillis();
+        SlabKey whole = SlabKey.wholeHour(SERIES, MetricType.COUNTER, hour);
+        Slab slab = Slab.empty(whole);
+        slab.add(hour + 5, 1.0);
+        store.put(new Slab(whole, slab.slots(), Map.of(), 1));
+        Map<String, AttributeValue> item = LocalDynamo.client().getItem(b -> b.tableName(tables.rollups())
+                .key(Map.of("pk", AttributeValue.fromS(SERIES), "sk", AttributeValue.fromS(whole.sortKey())))).item();
+        assertEquals((hour + Duration.ofHours(1).plusDays(7).toMillis()) / 1000, Long.parseLong(item.get("ttl").n()),
+                "whole-hour minute slab ttl");
     }
 
     @Test

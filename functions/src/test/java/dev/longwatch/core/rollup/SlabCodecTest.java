@@ -103,9 +103,92 @@ class SlabCodecTest {
         byte[] gauge = SlabCodec.encode(Slab.empty(GAUGE));
         assertThrows(IllegalStateException.class, () -> SlabCodec.decode(DIST, gauge));
         byte[] future = gauge.clone();
-        future[0] = 2;
+        future[0] = 3;
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> SlabCodec.decode(GAUGE, future));
-        assertTrue(e.getMessage().contains("unknown slab encoding version 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown slab encoding version 3"), e.getMessage());
+    }
+
+    @Test
+    void aOnePointSlotIsStoredAsItsValueAndDecodesToWhatAddingThatPointMakes() {
+        Slab slab = Slab.empty(GAUGE);
+        slab.add(START + 42_123, 17.5);
+        byte[] data = SlabCodec.encode(slab);
+        // header 2 + two 2-byte bitmaps + 8-byte value + 3-byte varint offset
+        assertEquals(2 + 2 + 2 + 8 + 3, data.length);
+        assertSameAggregate(slab.slots()[0], SlabCodec.decode(GAUGE, data)[0], "slot 0");
+
+        Slab dist = Slab.empty(DIST);
+        dist.add(START + 7, 250.0);
+        byte[] distData = SlabCodec.encode(dist);
+        assertEquals(2 + 1 + 1 + 8 + 1, distData.length, "a distribution's one-value sketch is implied");
+        Aggregate decoded = SlabCodec.decode(DIST, distData)[0];
+        assertSameAggregate(dist.slots()[0], decoded, "distribution slot");
+        assertEquals(250.0, decoded.quantile(0.99), 250.0 * 0.01, "the implied sketch answers percentiles");
+        assertTrue(java.util.Arrays.equals(dist.slots()[0].sketchBytes(), decoded.sketchBytes()),
+                "the implied sketch is the sketch adding the point made");
+    }
+
+    @Test
+    void aOnePointSlotThatAddingWouldNotReproduceKeepsTheLongForm() {
+        // count 1, but the sum differs from the value: a merged or corrected aggregate, not one point as added.
+        Aggregate odd = new Aggregate(1, 3.0, 2.0, 2.0, 2.0, START + 5, null);
+        Aggregate[] slots = new Aggregate[10];
+        slots[3] = odd;
+        Aggregate decoded = SlabCodec.decode(GAUGE, SlabCodec.encode(GAUGE, slots))[3];
+        assertSameAggregate(odd, decoded, "slot 3");
+        assertEquals(3.0, decoded.sum());
+        // -0.0 added to a fresh aggregate sums to +0.0: the long form keeps both signs.
+        Slab zero = Slab.empty(GAUGE);
+        zero.add(START + 1, -0.0);
+        Aggregate z = SlabCodec.decode(GAUGE, SlabCodec.encode(zero))[0];
+        assertEquals(Double.doubleToRawLongBits(0.0), Double.doubleToRawLongBits(z.sum()));
+        assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(z.min()));
+    }
+
+    @Test
+    void aWholeHourOfOnePointMinutesTakesAboutTwelveBytesAMinute() {
+        long hour = 1_795_168_800_000L - Math.floorMod(1_795_168_800_000L, 3_600_000L);
+        Random r = new Random(3);
+        for (MetricType type : MetricType.values()) {
+            SlabKey key = SlabKey.wholeHour("acme/0123456789abcdef0123456789abcdef", type, hour);
+            Slab slab = Slab.empty(key);
+            for (int m = 0; m < 60; m++) {
+                slab.add(hour + m * 60_000L + 30_000L + r.nextInt(30_000), r.nextGaussian() * 1e4);
+            }
+            byte[] data = SlabCodec.encode(slab);
+            assertTrue(data.length <= 2 + 16 + 60 * 11, type + ": " + data.length + " bytes");
+            assertEquals(60, SlabCodec.slotCount(data));
+            Aggregate[] decoded = SlabCodec.decode(key, data);
+            for (int m = 0; m < 60; m++) {
+                assertSameAggregate(slab.slots()[m], decoded[m], type + " minute " + m);
+            }
+        }
+    }
+
+    @Test
+    void slabsWrittenInVersionOneStillDecode() {
+        // Version 1, as written before version 2: u8 1 | u8 slots | u32 presence | long-form slots.
+        java.nio.ByteBuffer v1 = java.nio.ByteBuffer.allocate(2 + 4 + 2 * (1 + 32 + 3 + 1));
+        v1.put((byte) 1).put((byte) 10).putInt((1 << 2) | (1 << 9));
+        for (int slot : new int[]{2, 9}) {
+            v1.put((byte) 3); // count 3
+            v1.putDouble(6.0).putDouble(1.0).putDouble(3.0).putDouble(2.0);
+            v1.put((byte) 0xDF).put((byte) 0xD4).put((byte) 0x03); // varint 59,999: the slot's last millisecond
+            v1.put((byte) 0); // no sketch
+        }
+        Aggregate[] decoded = SlabCodec.decode(GAUGE, v1.array());
+        for (int i = 0; i < 10; i++) {
+            if (i == 2 || i == 9) {
+                assertSameAggregate(new Aggregate(3, 6.0, 1.0, 3.0, 2.0, START + i * 60_000L + 59_999, null),
+                        decoded[i], "slot " + i);
+            } else {
+                assertNull(decoded[i], "slot " + i);
+            }
+        }
+        // Rewriting it writes version 2 with the same content.
+        assertEquals(2, SlabCodec.encode(GAUGE, decoded)[0]);
+        Aggregate[] again = SlabCodec.decode(GAUGE, SlabCodec.encode(GAUGE, decoded));
+        assertSameAggregate(decoded[9], again[9], "slot 9 re-encoded");
     }
 
     @Test

@@ -63,7 +63,8 @@ public final class BacktestService {
         }
         long every = m.evaluation().every().toMillis();
         long first = Math.floorDiv(from + every - 1, every) * every;
-        SeriesData series = new SeriesData(tenant, index, rollups, concurrency);
+        // By range (a one-off read, so it finds minute slabs of whichever layout wrote them).
+        SeriesData series = new SeriesData(tenant, index, rollups, concurrency, null, Long.MAX_VALUE, true);
         EventData eventData = new EventData(tenant, events);
         // One read covering every evaluation: the data of the first and the last, and all between.
         SeriesData probe = new SeriesData(tenant, index, rollups, concurrency);

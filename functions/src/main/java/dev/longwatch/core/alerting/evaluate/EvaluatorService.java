@@ -147,7 +147,7 @@ public final class EvaluatorService {
             CompactionProgress progress = freshTail.untilCompacted() && compaction != null
                     ? compaction.progress(tenant).orElse(null) : null;
             series = new SeriesData(tenant, index, rollups, concurrency, freshTail.reader(),
-                    freshTail.from(minute, progress));
+                    freshTail.from(minute, progress), freshTail.untilCompacted());
         }
         EventData eventData = new EventData(tenant, events);
         for (Monitor m : due) {

@@ -45,6 +45,7 @@ public final class SeriesData {
     private final SeriesIndex index;
     private final RollupStore store;
     private final int concurrency;
+    private final boolean byRangeOnly;
     private final Map<String, List<long[]>> needs = new LinkedHashMap<>();
     private final Map<String, List<SeriesDescriptor>> series = new HashMap<>();
     /** Per qualified series id: minute start -> aggregate. */
@@ -64,6 +65,18 @@ public final class SeriesData {
     /** Minutes from {@code freshFrom} on are read from {@code archive} (which may be null: none are). */
     public SeriesData(String tenant, SeriesIndex index, RollupStore store, int concurrency, ArchiveReader archive,
                       long freshFrom) {
+        this(tenant, index, store, concurrency, archive, freshFrom, false);
+    }
+
+    /**
+     * As above; with {@code byRangeOnly} minutes are always read by range from the hour, which finds minute slabs of
+     * any layout, instead of by the stream layout's keys for short ranges: for the minute tier written in
+     * whole-hour slabs (from the archive, {@link dev.longwatch.core.rollup.SlabKey#wholeHour}), and for one-off
+     * reads such as backtests.
+     */
+    public SeriesData(String tenant, SeriesIndex index, RollupStore store, int concurrency, ArchiveReader archive,
+                      long freshFrom, boolean byRangeOnly) {
+        this.byRangeOnly = byRangeOnly;
         this.tenant = tenant;
         this.index = index;
         this.store = store;
@@ -112,8 +125,10 @@ public final class SeriesData {
                     long first = Tier.MINUTE.slabStart(range[0], d.type());
                     long last = Tier.MINUTE.slabStart(to - 1, d.type());
                     long slab = Tier.MINUTE.slabMillis(d.type());
-                    if ((last - first) / slab + 1 > RANGE_READ_SLABS) {
-                        ranged.add(new SlabKey[]{new SlabKey(d.qualifiedId(), Tier.MINUTE, d.type(), first),
+                    if (byRangeOnly || (last - first) / slab + 1 > RANGE_READ_SLABS) {
+                        // From the hour: a whole-hour slab may hold the first minute.
+                        long from = Tier.MINUTE.earliestSlabStart(range[0], d.type());
+                        ranged.add(new SlabKey[]{new SlabKey(d.qualifiedId(), Tier.MINUTE, d.type(), from),
                                 new SlabKey(d.qualifiedId(), Tier.MINUTE, d.type(), last)});
                     } else {
                         for (long t = first; t <= last; t += slab) {
@@ -127,7 +142,8 @@ public final class SeriesData {
             slabReads += batched.size();
             store.load(batched).values().forEach(this::keep);
         }
-        List<List<Slab>> read = Concurrently.map(ranged, concurrency, r -> store.range(r[0], r[1].start()));
+        List<List<Slab>> read = Concurrently.map(ranged, concurrency,
+                r -> Slab.withoutSuperseded(store.range(r[0], r[1].start())));
         for (List<Slab> slabs : read) {
             slabReads += slabs.size();
             slabs.forEach(this::keep);

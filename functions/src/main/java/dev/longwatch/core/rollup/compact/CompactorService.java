@@ -331,7 +331,7 @@ public final class CompactorService {
             }
             Aggregate merged = null;
             Map<String, String> marks = new HashMap<>();
-            for (Slab src : store.range(firstSource, lastSource, true)) {
+            for (Slab src : Slab.withoutSuperseded(store.range(firstSource, lastSource, true))) {
                 Aggregate[] slots = src.merged();
                 for (int j = 0; j < slots.length; j++) {
                     long t = src.key().start() + j * source.slotMillis();
