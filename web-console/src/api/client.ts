@@ -212,7 +212,7 @@ export class ApiClient {
 
   /** A page of the delivery log, newest first; pass the answer's `next` as `after` for the following page. */
   listNotifications(params: NotificationParams = {}): Promise<NotificationList> {
-    return this.request('GET', `/v1/notifications${queryString({ ...params })}`);
+    return this.request('GET', `/v1/notifications${queryString({ status: params.status, limit: params.limit, after: params.after })}`);
   }
 
   async listSilences(): Promise<Silence[]> {

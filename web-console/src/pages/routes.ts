@@ -198,8 +198,8 @@ export function routesPage(ctx: PageContext): Page {
     try {
       channels = new Map((await ctx.api.listChannels()).map((c) => [c.id, c]));
     } catch (e) {
-      // The routes still list (by channel id); the form says why it offers no names.
-      messages.append(errorBox(e));
+      // The routes still list (by channel id); a server without these endpoints is said once, by the list.
+      if (!isNotAvailable(e)) messages.append(errorBox(e));
     }
     channelsLoaded = true;
     renderChannels();
