@@ -106,7 +106,7 @@ describe('the routes page', () => {
       continue: true, default: false });
     expect(page.el.querySelector('[role=status]')!.textContent).toBe('Created route databases.');
     expect(page.el.querySelector('tr[data-id=rt_2]')!.textContent).toContain('ops-hook (webhook)payments-slack (slack)');
-    expect((page.el.querySelector('[name=name]') as HTMLInputElement).value).toBe('', 'the form is new again');
+    expect((page.el.querySelector('[name=name]') as HTMLInputElement).value).toBe(''); // the form is new again
   });
 
   it('edits a route with PUT, prefilled from the list, and deletes one', async () => {

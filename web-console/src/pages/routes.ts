@@ -190,6 +190,7 @@ export function routesPage(ctx: PageContext): Page {
       listed = true;
       renderList();
     } catch (e) {
+      listed = false;
       clear(list, isNotAvailable(e) ? notAvailableBox('Routes') : errorBox(e));
     }
   }
