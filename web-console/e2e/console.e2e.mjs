@@ -437,6 +437,7 @@ async function main() {
       const refusal = form.locator('[name=matchers] + .field-error');
       await refusal.waitFor();
       assert.equal(await refusal.getAttribute('data-error-for'), 'matchers[1]');
+      assert.match(await refusal.textContent(), /"team" is not a matcher/);
       assert.equal(await form.locator('[name=matchers]').getAttribute('aria-invalid'), 'true');
       assert.match(await page.locator('.errors [role=alert]').textContent(), /400 Bad Request/);
       await page.screenshot({ path: join(SHOTS, 'routes-refused.png'), fullPage: true });
