@@ -125,14 +125,16 @@ describe('ApiClient', () => {
     expect(JSON.parse(calls[1]!.init.body as string)).toEqual({ by: 'ana', note: 'looking' });
   });
 
-  it('creates a route with POST, replaces one with PUT and deletes one, its id escaped in the path', async () => {
+  it('lists, reads, creates (POST), replaces (PUT) and deletes routes, the id escaped in the path', async () => {
     const calls: Call[] = [];
     const api = new ApiClient('', KEY, fakeFetch(200, { routes: [{ id: 'rt_1' }] }, calls));
     await api.saveRoute({ name: 'r', channels: ['ch_1'] });
     await api.saveRoute({ name: 'r', channels: ['ch_1'] }, 'rt/1');
     await api.deleteRoute('rt_1');
     expect(await api.listRoutes()).toEqual([{ id: 'rt_1' }]);
-    expect(calls.map((c) => `${c.init.method} ${c.url}`)).toEqual(['POST /v1/routes', 'PUT /v1/routes/rt%2F1', 'DELETE /v1/routes/rt_1', 'GET /v1/routes']);
+    await api.getRoute('rt_1');
+    expect(calls.map((c) => `${c.init.method} ${c.url}`)).toEqual(['POST /v1/routes', 'PUT /v1/routes/rt%2F1', 'DELETE /v1/routes/rt_1',
+      'GET /v1/routes', 'GET /v1/routes/rt_1']);
   });
 
   it('asks for a page of the delivery log by status, size and cursor, leaving out what is not set', async () => {

@@ -83,6 +83,11 @@ describe('the routes page', () => {
     expect(fallback.querySelector('[data-channel=ch_gone]')!.classList.contains('missing')).toBe(true);
     expect([...page.el.querySelectorAll('input[name=channels]')].map((i) => (i.parentElement as HTMLElement).textContent!.trim()))
       .toEqual(['ops-hook (webhook)', 'payments-slack (slack)']);
+
+    // Editing the route offers the missing channel too, ticked, so it can be unticked.
+    (page.el.querySelector('button[aria-label="Edit route fallback"]') as HTMLButtonElement).click();
+    const gone = page.el.querySelector('input[name=channels][value=ch_gone]') as HTMLInputElement;
+    expect([gone.checked, gone.parentElement!.textContent!.trim()]).toEqual([true, 'ch_gone (no such channel)']);
   });
 
   it('creates a route with the chosen channels and timers', async () => {

@@ -74,11 +74,10 @@ export function deliveriesPage(ctx: PageContext): Page {
   const pager = h('nav', { class: 'actions start pager', 'aria-label': 'Pages of the delivery log' });
   const filters = h('form', { class: 'filters', onsubmit: (e: Event) => e.preventDefault() },
     field('Outcome', select([['', 'any'], ...DELIVERY_STATUSES.map((s): [string, string] => [s, s])], params.status ?? '', { name: 'status',
-      onchange: (e: Event) => { const v = (e.target as HTMLSelectElement).value; params = { ...params, status: v ? v as DeliveryStatus : undefined }; restart(); } }),
-    '`failed` are the dead letters: every retry used up'),
+      onchange: (e: Event) => { const v = (e.target as HTMLSelectElement).value; params = { ...params, status: v ? v as DeliveryStatus : undefined }; restart(); } })),
     field('Per page', select(PAGE_SIZES, String(params.limit ?? DEFAULT_LIMIT), { name: 'limit',
       onchange: (e: Event) => { const v = (e.target as HTMLSelectElement).value; params = { ...params, limit: v === DEFAULT_LIMIT ? undefined : Number(v) }; restart(); } })),
-    h('div', { class: 'field' }, h('button', { type: 'button', class: 'secondary', onclick: () => void load() }, 'Refresh')));
+    h('button', { type: 'button', class: 'secondary', onclick: () => void load() }, 'Refresh'));
 
   function sync(): void {
     const p = new URLSearchParams();
@@ -128,6 +127,7 @@ export function deliveriesPage(ctx: PageContext): Page {
 
   void load();
   return { el: h('section', {}, h('h1', { tabindex: '-1' }, 'Delivery log'),
-    h('p', { class: 'muted' }, 'Every notification to every channel, newest first: alerts, storm summaries and test messages.'),
+    h('p', { class: 'muted' }, 'Every notification to every channel, newest first: alerts, storm summaries and test messages. '
+      + 'Failed ones are the dead letters: every retry used up.'),
     messages, filters, list, pager) };
 }
