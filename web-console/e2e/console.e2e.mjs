@@ -379,6 +379,7 @@ async function main() {
       assert.equal((await api('GET', '/v1/maintenance-windows')).maintenanceWindows.length, 0);
     });
 
+    let hook = null; // the webhook channel the next check creates, for the route and the delivery log
     await check('a webhook channel is created with a write-only URL and its test message arrives', async () => {
       const received = [];
       const receiver = createServer((req, res) => {
@@ -398,6 +399,7 @@ async function main() {
         await page.getByRole('button', { name: 'Create channel' }).click();
         await page.getByRole('status').filter({ hasText: 'Created channel' }).waitFor();
         const channel = (await api('GET', '/v1/channels')).channels.find((c) => c.name === `e2e-hook-${RUN}`);
+        hook = channel;
         assert.deepEqual([channel.type, [...channel.secrets].sort()], ['webhook', ['signingSecret', 'url']]);
         assert.ok(!JSON.stringify(channel).includes(`secret-${RUN}`), 'the API never answers the URL');
         const row = page.locator(`tr[data-id="${channel.id}"]`);
@@ -416,6 +418,61 @@ async function main() {
       } finally {
         receiver.close();
       }
+    });
+
+    await check('a route is created in the routes page with the channel chosen by name, refused fields shown beside them, and listed', async () => {
+      await page.goto(`${BASE}/#/routes`);
+      await page.getByRole('heading', { name: 'Notification routes' }).waitFor();
+      const form = page.getByRole('form', { name: 'New route' });
+      const channelBox = form.getByLabel(`e2e-hook-${RUN} (webhook)`);
+      await channelBox.waitFor();
+      await form.getByLabel('Name').fill(`e2e route ${RUN}`);
+      await form.getByLabel('Order').fill('10');
+      await form.getByLabel('Matchers').fill('service=checkout\nteam');
+      await channelBox.check();
+      await form.getByLabel('Group by').fill('monitor, service');
+      await form.getByLabel('Group wait').fill('10s');
+      await form.getByRole('button', { name: 'Create route' }).click();
+      // The API refuses the second matcher; its reason shows beside the matchers, the form keeps what was typed.
+      const refusal = form.locator('[name=matchers] + .field-error');
+      await refusal.waitFor();
+      assert.equal(await refusal.getAttribute('data-error-for'), 'matchers[1]');
+      assert.match(await refusal.textContent(), /"team" is not a matcher/);
+      assert.equal(await form.locator('[name=matchers]').getAttribute('aria-invalid'), 'true');
+      assert.match(await page.locator('.errors [role=alert]').textContent(), /400 Bad Request/);
+      await page.screenshot({ path: join(SHOTS, 'routes-refused.png'), fullPage: true });
+      assert.equal((await api('GET', '/v1/routes')).routes.length, 0, 'nothing stored');
+
+      await form.getByLabel('Matchers').fill('service=checkout');
+      await form.getByRole('button', { name: 'Create route' }).click();
+      await page.getByRole('status').filter({ hasText: `Created route e2e route ${RUN}` }).waitFor();
+      const [route] = (await api('GET', '/v1/routes')).routes;
+      assert.deepEqual([route.name, route.order, route.matchers, route.channels, route.groupBy, route.groupWait, route.groupInterval,
+        route.repeatInterval, route.continue, route.default],
+      [`e2e route ${RUN}`, 10, ['service=checkout'], [hook.id], ['monitor', 'service'], '10s', '5m', '4h', false, false]);
+      const row = page.locator(`tr[data-id="${route.id}"]`);
+      await row.waitFor();
+      const text = await row.textContent();
+      assert.ok(text.includes(`e2e-hook-${RUN} (webhook)`) && text.includes('service=checkout') && text.includes('wait 10s'), text);
+      assert.equal(await page.locator('.field-error').count(), 0, 'the refusal is gone');
+      await page.screenshot({ path: join(SHOTS, 'routes.png'), fullPage: true });
+    });
+
+    await check('the delivery log shows the test delivery: its channel by name, sent with HTTP 200 in one attempt', async () => {
+      const [test] = (await api('GET', '/v1/notifications')).notifications.filter((n) => n.channelId === hook.id);
+      assert.equal(test?.kind, 'test', 'the API logged the test message');
+      await page.getByRole('link', { name: 'Delivery log' }).click();
+      await page.getByRole('heading', { name: 'Delivery log' }).waitFor();
+      const row = page.locator(`tr[data-id="${test.id}"]`);
+      await row.waitFor();
+      assert.equal(await row.getAttribute('data-status'), 'sent');
+      const cells = await row.locator('td').allTextContents();
+      assert.deepEqual(cells.slice(1), [`e2e-hook-${RUN} (webhook)`, 'test', 'Longwatch test message', 'sent', '200', '1', '']);
+      assert.ok(!(await row.textContent()).includes(`secret-${RUN}`), 'no secret in the log');
+      await page.screenshot({ path: join(SHOTS, 'deliveries.png'), fullPage: true });
+      await page.getByLabel('Outcome').selectOption('failed');
+      await page.getByText('No deliveries match.').waitFor();
+      assert.match(new URL(page.url()).hash, /^#\/deliveries\?status=failed$/);
     });
 
     await check('a key that stops working sends the person back to sign-in with the reason', async () => {

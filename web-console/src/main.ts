@@ -10,10 +10,12 @@ import { monitorEditorPage } from './pages/monitor-editor';
 import { alertDetailPage, alertsPage } from './pages/alerts';
 import { auditPage } from './pages/audit';
 import { channelsPage, silencesPage } from './pages/notify';
+import { routesPage } from './pages/routes';
+import { deliveriesPage } from './pages/deliveries';
 import type { Page, PageContext } from './pages/page';
 
 const NAV: [string, string][] = [['/explore', 'Explore'], ['/monitors', 'Monitors'], ['/alerts', 'Alerts'], ['/silences', 'Silences'],
-  ['/channels', 'Channels'], ['/audit', 'Audit log']];
+  ['/channels', 'Channels'], ['/routes', 'Routes'], ['/deliveries', 'Delivery log'], ['/audit', 'Audit log']];
 
 /**
  * Where the API is: `config.json` beside index.html may say `{"apiUrl": "https://api.example.com"}` (a
@@ -44,6 +46,8 @@ function pageFor(path: string, ctx: PageContext): Page {
   if (path === '/audit') return auditPage(ctx);
   if (path === '/silences') return silencesPage(ctx);
   if (path === '/channels') return channelsPage(ctx);
+  if (path === '/routes') return routesPage(ctx);
+  if (path === '/deliveries') return deliveriesPage(ctx);
   return { el: h('section', {}, h('h1', { tabindex: '-1' }, 'Not found'), h('p', {}, 'No page here. '), h('a', { href: '#/explore' }, 'Go to the explorer')) };
 }
 

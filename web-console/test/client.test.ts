@@ -124,4 +124,24 @@ describe('ApiClient', () => {
     expect(calls[1]!.url).toBe('/v1/alerts/al%2F1/ack');
     expect(JSON.parse(calls[1]!.init.body as string)).toEqual({ by: 'ana', note: 'looking' });
   });
+
+  it('lists, reads, creates (POST), replaces (PUT) and deletes routes, the id escaped in the path', async () => {
+    const calls: Call[] = [];
+    const api = new ApiClient('', KEY, fakeFetch(200, { routes: [{ id: 'rt_1' }] }, calls));
+    await api.saveRoute({ name: 'r', channels: ['ch_1'] });
+    await api.saveRoute({ name: 'r', channels: ['ch_1'] }, 'rt/1');
+    await api.deleteRoute('rt_1');
+    expect(await api.listRoutes()).toEqual([{ id: 'rt_1' }]);
+    await api.getRoute('rt_1');
+    expect(calls.map((c) => `${c.init.method} ${c.url}`)).toEqual(['POST /v1/routes', 'PUT /v1/routes/rt%2F1', 'DELETE /v1/routes/rt_1',
+      'GET /v1/routes', 'GET /v1/routes/rt_1']);
+  });
+
+  it('asks for a page of the delivery log by status, size and cursor, leaving out what is not set', async () => {
+    const calls: Call[] = [];
+    const api = new ApiClient('', KEY, fakeFetch(200, { notifications: [], next: 'd1' }, calls));
+    expect(await api.listNotifications({ after: 'd 2', status: 'failed', limit: 25 })).toEqual({ notifications: [], next: 'd1' });
+    await api.listNotifications();
+    expect(calls.map((c) => c.url)).toEqual(['/v1/notifications?status=failed&limit=25&after=d+2', '/v1/notifications']);
+  });
 });

@@ -5,7 +5,8 @@ import type {
 } from './alerting';
 import type {
   Channel, ChannelInput, ChannelList, InhibitionRule, InhibitionRuleInput, InhibitionRuleList, MaintenanceWindow,
-  MaintenanceWindowInput, MaintenanceWindowList, Notification, Silence, SilenceInput, SilenceList,
+  MaintenanceWindowInput, MaintenanceWindowList, Notification, NotificationList, NotificationParams, Route, RouteInput, RouteList,
+  Silence, SilenceInput, SilenceList,
 } from './notify';
 
 /**
@@ -187,6 +188,31 @@ export class ApiClient {
   /** Sends a test message now; the answer is its delivery record (`sent`, `retrying`, `failed` with the reason). */
   testChannel(id: string): Promise<Notification> {
     return this.request('POST', `/v1/channels/${encodeURIComponent(id)}/test`);
+  }
+
+  /** The tenant's routes, in the order they are tried. */
+  async listRoutes(): Promise<Route[]> {
+    return (await this.request<RouteList>('GET', '/v1/routes')).routes;
+  }
+
+  getRoute(id: string): Promise<Route> {
+    return this.request('GET', `/v1/routes/${encodeURIComponent(id)}`);
+  }
+
+  /** Creates (`POST`) a route, or replaces (`PUT`) the one with `id`. */
+  saveRoute(input: RouteInput, id?: string): Promise<Route> {
+    return id
+      ? this.request('PUT', `/v1/routes/${encodeURIComponent(id)}`, input)
+      : this.request('POST', '/v1/routes', input);
+  }
+
+  deleteRoute(id: string): Promise<unknown> {
+    return this.request('DELETE', `/v1/routes/${encodeURIComponent(id)}`);
+  }
+
+  /** A page of the delivery log, newest first; pass the answer's `next` as `after` for the following page. */
+  listNotifications(params: NotificationParams = {}): Promise<NotificationList> {
+    return this.request('GET', `/v1/notifications${queryString({ status: params.status, limit: params.limit, after: params.after })}`);
   }
 
   async listSilences(): Promise<Silence[]> {

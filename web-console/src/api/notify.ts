@@ -1,5 +1,5 @@
-// Channel, silence, maintenance window and inhibition rule types: names for the generated OpenAPI types (src/api/schema.d.ts, tag `notifications`).
-import type { components } from './schema';
+// Channel, route, delivery log, silence, maintenance window and inhibition rule types: names for the generated OpenAPI types (src/api/schema.d.ts, tag `notifications`).
+import type { components, operations } from './schema';
 
 type Schemas = components['schemas'];
 
@@ -20,3 +20,12 @@ export type InhibitionRuleInput = Schemas['InhibitionRuleInput'];
 export type InhibitionRule = Schemas['InhibitionRule'];
 /** The rules, and whether the built-in rule applies (it does while there are none). */
 export type InhibitionRuleList = Schemas['InhibitionRuleList'];
+/** What `POST /v1/routes` and `PUT /v1/routes/{id}` take (the timers and `groupBy` have server defaults). */
+export type RouteInput = Schemas['RouteInput'];
+/** A stored route, with every default filled in. */
+export type Route = Schemas['Route'];
+export type RouteList = Schemas['RouteList'];
+/** A page of the delivery log (`GET /v1/notifications`); `next` is the `after` of the following page. */
+export type NotificationList = Schemas['NotificationList'];
+export type NotificationParams = NonNullable<operations['listNotifications']['parameters']['query']>;
+export type DeliveryStatus = Notification['status'];

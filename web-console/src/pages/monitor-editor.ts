@@ -1,7 +1,6 @@
 import { h, clear, field, select, formatTime } from '../ui/dom';
-import { errorBox, isNotAvailable, notAvailableBox } from '../ui/errors';
+import { errorBox, fieldProblems, isNotAvailable, notAvailableBox, showFieldProblems } from '../ui/errors';
 import { renderChart, type Band } from '../ui/chart';
-import { ApiError } from '../api/client';
 import { AGGS } from '../api/types';
 import { NO_DATA_POLICIES, SEVERITIES, type BacktestResult } from '../api/alerting';
 import {
@@ -68,24 +67,7 @@ export function monitorEditorPage(ctx: PageContext, id: string | null): Page {
         h('button', { type: 'submit' }, id ? 'Save' : 'Create monitor')));
   }
 
-  function showProblems(problems: FormProblem[]): void {
-    for (const old of formEl.querySelectorAll('.field-error')) old.remove();
-    for (const input of formEl.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
-    let first: HTMLElement | null = null;
-    for (const p of problems) {
-      const input = [...formEl.querySelectorAll<HTMLElement>('[data-field]')].find((e) => e.dataset.field === p.field);
-      if (!input) continue;
-      input.setAttribute('aria-invalid', 'true');
-      input.after(h('small', { class: 'field-error', role: 'alert' }, p.reason));
-      first ??= input;
-    }
-    first?.focus();
-  }
-
-  function problemsOf(e: unknown): FormProblem[] {
-    if (!(e instanceof ApiError) || e.status !== 400) return [];
-    return e.errors.length ? e.errors : e.field ? [{ field: e.field, reason: e.reason }] : [];
-  }
+  const showProblems = (problems: FormProblem[]): void => showFieldProblems(formEl, problems);
 
   async function save(): Promise<void> {
     const problems = validateForm(form);
@@ -98,7 +80,7 @@ export function monitorEditorPage(ctx: PageContext, id: string | null): Page {
       if (!id && saved?.id) ctx.navigate(`#/monitors/${encodeURIComponent(saved.id)}`);
       else if (saved) { form = monitorToForm(saved); renderForm(); }
     } catch (e) {
-      showProblems(problemsOf(e));
+      showProblems(fieldProblems(e));
       messages.replaceChildren(isNotAvailable(e) ? notAvailableBox('Monitors') : errorBox(e));
     }
   }
@@ -114,7 +96,7 @@ export function monitorEditorPage(ctx: PageContext, id: string | null): Page {
       const result = await ctx.api.backtest({ monitor: formToMonitor(form), from: '-7d', to: 'now' });
       renderBacktest(preview, result, result.to, charts);
     } catch (e) {
-      showProblems(problemsOf(e));
+      showProblems(fieldProblems(e));
       clear(preview, isNotAvailable(e) ? notAvailableBox('Backtests') : errorBox(e));
     }
   }

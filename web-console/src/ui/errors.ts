@@ -37,3 +37,36 @@ export function notAvailableBox(feature: string): HTMLElement {
 export function isNotAvailable(e: unknown): boolean {
   return e instanceof ApiError && e.notAvailable;
 }
+
+/** A problem with one field of a form: the API's name for it (`condition.critical`, `channels[0]`) and the reason. */
+export interface FieldProblem {
+  field: string;
+  reason: string;
+}
+
+/** The field problems of an API refusal (400): each of its `errors`, else the body's own field and reason. */
+export function fieldProblems(e: unknown): FieldProblem[] {
+  if (!(e instanceof ApiError) || e.status !== 400) return [];
+  return e.errors.length ? e.errors : e.field ? [{ field: e.field, reason: e.reason }] : [];
+}
+
+/**
+ * Shows each problem next to the control of `form` whose `data-field` names it (`matchers[2]`, an item of a list,
+ * goes to the control of `matchers`), marks that control invalid and focuses the first one. The problems shown
+ * before are cleared, so an empty list clears them all.
+ */
+export function showFieldProblems(form: HTMLElement, problems: FieldProblem[]): void {
+  for (const old of form.querySelectorAll('.field-error')) old.remove();
+  for (const input of form.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
+  const controls = [...form.querySelectorAll<HTMLElement>('[data-field]')];
+  let first: HTMLElement | null = null;
+  for (const p of problems) {
+    const input = controls.find((c) => c.dataset.field === p.field)
+      ?? controls.find((c) => c.dataset.field === p.field.replace(/\[\d+\].*$/, ''));
+    if (!input) continue;
+    input.setAttribute('aria-invalid', 'true');
+    input.after(h('small', { class: 'field-error', role: 'alert', 'data-error-for': p.field }, p.reason));
+    first ??= input;
+  }
+  first?.focus();
+}

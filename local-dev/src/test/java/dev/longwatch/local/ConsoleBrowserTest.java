@@ -23,7 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * error; then a threshold monitor written in the editor, its backtest's shaded firing periods against the API's
  * transitions, saving it, the evaluator (the admin job, at the fixed clock's minute) raising its alert, the alert
  * FIRING on the alerts page and acknowledged there; a silence created and expired; a webhook channel created (its
- * URL write-only) and its test message reaching a receiver the script runs. Screenshots land in
+ * URL write-only) and its test message reaching a receiver the script runs; a route to that channel created in the
+ * routes page (a refused matcher shown beside its field first) and listed; the test message in the delivery log.
+ * Screenshots land in
  * {@code local-dev/target/console-e2e/}.
  */
 class ConsoleBrowserTest {
@@ -35,7 +37,7 @@ class ConsoleBrowserTest {
     Path dataDir;
 
     @Test
-    void aPersonExploresMetricsWritesAMonitorAcknowledgesItsAlertAndManagesSilencesAndChannels() throws Exception {
+    void aPersonExploresMetricsWritesAMonitorAcknowledgesItsAlertAndManagesSilencesChannelsAndRoutes() throws Exception {
         assertTrue(Files.isExecutable(CHROMIUM), "Chromium is needed at " + CHROMIUM
                 + " (apt-get install -y --no-install-recommends chromium; .ci/run installs it)");
         assertTrue(Files.isDirectory(WEB_CONSOLE.resolve("node_modules/playwright-core")),
@@ -62,7 +64,7 @@ class ConsoleBrowserTest {
             System.out.println(out);
             assertTrue(done, "the browser test did not finish in 4 minutes:\n" + out);
             assertEquals(0, node.exitValue(), out);
-            assertTrue(out.contains("all 17 checks passed"), out);
+            assertTrue(out.contains("all 19 checks passed"), out);
             assertTrue(Files.size(shots.resolve("explorer.png")) > 10_000, "a screenshot of the explorer");
         } finally {
             p.close();
