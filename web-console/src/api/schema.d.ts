@@ -591,7 +591,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The audit log of monitor changes, acks and manual resolves, newest first. */
+        /**
+         * The audit log of monitor changes, acks, manual resolves and notification configuration changes, newest first.
+         * @description Monitor changes, acknowledgements and manual resolves, and every change to the notification
+         *     configuration: channels, routes, maintenance windows and inhibition rules (create, update, delete),
+         *     silences (create, expire; also those made from chat, as the chat user). A change is recorded once: a
+         *     retried request that changes nothing (an update with the same body, a DELETE of what is gone, expiring
+         *     an ended silence) adds no entry. `before` and `after` are the object as the API shows it, so a
+         *     channel's secrets appear by name only, never by value. With `target` or `kind`, the newest 1,000
+         *     entries of the range are searched.
+         */
         get: operations["listAudit"];
         put?: never;
         post?: never;
@@ -1625,12 +1634,20 @@ export interface components {
                 at: components["schemas"]["RFC3339"];
                 who: string;
                 /** @enum {unknown} */
-                action: "monitor.create" | "monitor.update" | "monitor.delete" | "alert.ack" | "alert.resolve";
+                action: "monitor.create" | "monitor.update" | "monitor.delete" | "alert.ack" | "alert.resolve" | "channel.create" | "channel.update" | "channel.delete" | "route.create" | "route.update" | "route.delete" | "silence.create" | "silence.expire" | "maintenance-window.create" | "maintenance-window.update" | "maintenance-window.delete" | "inhibition.create" | "inhibition.update" | "inhibition.delete";
+                kind?: components["schemas"]["AuditKind"];
                 target: string;
                 before: Record<string, never> | null;
                 after: Record<string, never> | null;
+                /** @description What changed in one line (notification configuration changes), e.g. `matchers: [team=payments] → [team=checkout]; secret url replaced`. Never a secret's value. */
+                summary?: string;
             }[];
         };
+        /**
+         * @description The kind of object an audit entry is about (the `action` before its last dot).
+         * @enum {unknown}
+         */
+        AuditKind: "monitor" | "alert" | "channel" | "route" | "silence" | "maintenance-window" | "inhibition";
         BacktestRequest: {
             monitor?: components["schemas"]["MonitorInput"];
             monitorId?: string;
@@ -2851,8 +2868,10 @@ export interface operations {
                 from?: components["schemas"]["TimeExpression"];
                 /** @description End (exclusive). Default now. */
                 to?: components["schemas"]["TimeExpression"];
-                /** @description Only entries about this monitor or alert id. */
+                /** @description Only entries about this id (a monitor, alert, channel, route, silence, maintenance window or inhibition rule). */
                 target?: string;
+                /** @description Only entries about this kind of object. */
+                kind?: components["schemas"]["AuditKind"];
                 limit?: number;
             };
             header?: never;

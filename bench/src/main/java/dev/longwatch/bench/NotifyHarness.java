@@ -134,7 +134,9 @@ public final class NotifyHarness {
         SecretBox box = new SecretBox(new KeyFileSealer(Files.createTempDirectory("bench").resolve("k")));
         AtomicInteger ids = new AtomicInteger();
         ChannelService channels = new ChannelService(store, box, clock, () -> "b" + ids.incrementAndGet(), true);
-        NotificationConfig config = new NotificationConfig(store, channels, clock, () -> "b" + ids.incrementAndGet());
+        NotificationConfig config = new NotificationConfig(store, channels,
+                new dev.longwatch.aws.dynamodb.DynamoDbAuditLog(ddb, tables.alerting()), clock,
+                () -> "b" + ids.incrementAndGet());
         List<String> chIds = new ArrayList<>();
         for (int i = 0; i < channelsN; i++) {
             chIds.add(channels.create("bench", """

@@ -456,8 +456,6 @@ final class AwsWiring {
                     links, charts(events), deadLetters(), dev.longwatch.core.notify.Pacer.SLEEP, clock, metrics,
                     dev.longwatch.core.notify.NotificationService.Settings.DEFAULT
                             .withConsoleUrl(env.get("LONGWATCH_CONSOLE_URL")), notifyWakeups());
-            notificationConfig = new dev.longwatch.core.notify.NotificationConfig(store, channels, clock,
-                    () -> UUID.randomUUID().toString().replace("-", "").substring(0, 20));
         }
         return notificationService;
     }
@@ -520,8 +518,13 @@ final class AwsWiring {
                         sdk.presigner(), bucket));
     }
 
+    /** Configuration changes, audited in LONGWATCH_ALERTING_TABLE (only the functions that change it need that). */
     synchronized dev.longwatch.core.notify.NotificationConfig notificationConfig() {
-        notificationService();
+        if (notificationConfig == null) {
+            dev.longwatch.core.notify.NotificationService n = notificationService();
+            notificationConfig = new dev.longwatch.core.notify.NotificationConfig(n.store(), n.channels(), auditLog(),
+                    clock, () -> UUID.randomUUID().toString().replace("-", "").substring(0, 20));
+        }
         return notificationConfig;
     }
 

@@ -325,10 +325,15 @@ public final class HttpMonitorsRequestHandler
             }
         }
         String target = HttpApi.first(q, "target");
+        String kind = HttpApi.first(q, "kind");
+        if (kind != null && !AuditLog.KINDS.contains(kind)) {
+            throw new PayloadException("kind", "must be one of " + String.join(", ", AuditLog.KINDS));
+        }
+        boolean filtered = target != null || kind != null;
         ObjectNode o = JSON.createObjectNode();
         ArrayNode list = o.putArray("entries");
-        for (AuditLog.Entry a : audit.list(p.tenant(), from, to, target == null ? limit : MAX_AUDIT_LIMIT)) {
-            if (target != null && !target.equals(a.target())) {
+        for (AuditLog.Entry a : audit.list(p.tenant(), from, to, filtered ? MAX_AUDIT_LIMIT : limit)) {
+            if ((target != null && !target.equals(a.target())) || (kind != null && !kind.equals(a.kind()))) {
                 continue;
             }
             if (list.size() >= limit) {
@@ -338,9 +343,13 @@ public final class HttpMonitorsRequestHandler
             x.put("at", Instant.ofEpochMilli(a.at()).toString());
             x.put("who", a.who());
             x.put("action", a.action());
+            x.put("kind", a.kind());
             x.put("target", a.target());
             x.set("before", parse(a.before()));
             x.set("after", parse(a.after()));
+            if (a.summary() != null) {
+                x.put("summary", a.summary());
+            }
         }
         return write(200, o);
     }

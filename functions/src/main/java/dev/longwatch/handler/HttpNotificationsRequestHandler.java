@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longwatch.core.auth.ApiKeys;
+import dev.longwatch.core.auth.Principal;
 import dev.longwatch.core.notify.ChannelService;
 import dev.longwatch.core.notify.Delivery;
 import dev.longwatch.core.notify.Json;
@@ -28,7 +29,8 @@ import java.util.Optional;
  * The notification API: {@code /v1/channels} (CRUD and {@code POST /v1/channels/{id}/test}), {@code /v1/routes},
  * {@code /v1/silences}, {@code /v1/maintenance-windows}, {@code /v1/inhibitions} and {@code GET /v1/notifications} (the
  * delivery log).
- * Scoped to the API key's tenant; channel secrets are accepted but never returned.
+ * Scoped to the API key's tenant; channel secrets are accepted but never returned. Every change to a channel, route,
+ * silence, maintenance window or inhibition rule is audited ({@code GET /v1/audit}) with the caller's subject.
  */
 public final class HttpNotificationsRequestHandler
         implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -81,20 +83,22 @@ public final class HttpNotificationsRequestHandler
                 || (p.length >= 3 && p[2].isEmpty())) {
             return HttpApi.notFound(e);
         }
-        Optional<String> tenant = HttpApi.principal(e, apiKeys).map(dev.longwatch.core.auth.Principal::tenant);
-        if (tenant.isEmpty()) {
+        Optional<Principal> principal = HttpApi.principal(e, apiKeys);
+        if (principal.isEmpty()) {
             return HttpApi.unauthorized();
         }
-        Log.put("tenant", tenant.get());
+        Log.put("tenant", principal.get().tenant());
         String m = HttpApi.method(e);
-        String t = tenant.get();
+        String t = principal.get().tenant();
+        // Changes are audited with who made them: key:<key id prefix>, or user:<email> from the console.
+        String who = principal.get().subject();
         String id = p.length >= 3 ? p[2] : null;
         return switch (p[1]) {
-            case "channels" -> p.length == 4 ? testChannel(e, m, t, id) : channels(e, m, t, id);
-            case "routes" -> routes(e, m, t, id);
-            case "silences" -> silences(e, m, t, id);
-            case "maintenance-windows" -> windows(e, m, t, id);
-            case "inhibitions" -> inhibitions(e, m, t, id);
+            case "channels" -> p.length == 4 ? testChannel(e, m, t, id) : channels(e, m, t, who, id);
+            case "routes" -> routes(e, m, t, who, id);
+            case "silences" -> silences(e, m, t, who, id);
+            case "maintenance-windows" -> windows(e, m, t, who, id);
+            case "inhibitions" -> inhibitions(e, m, t, who, id);
             default -> notifications(e, m, t);
         };
     }
@@ -127,20 +131,20 @@ public final class HttpNotificationsRequestHandler
         return o;
     }
 
-    private APIGatewayV2HTTPResponse channels(APIGatewayV2HTTPEvent e, String m, String t, String id) {
+    private APIGatewayV2HTTPResponse channels(APIGatewayV2HTTPEvent e, String m, String t, String who, String id) {
         ChannelService ch = notifications.channels();
         if (id == null) {
             return switch (m) {
                 case "GET" -> json(200, list("channels", ch.list(t).stream().map(ChannelService::toJson).toList()));
-                case "POST" -> json(201, ChannelService.toJson(ch.create(t, body(e))));
+                case "POST" -> json(201, ChannelService.toJson(config.createChannel(t, who, body(e))));
                 default -> notAllowed(m, e, "GET or POST");
             };
         }
         return switch (m) {
             case "GET" -> ch.get(t, id).map(c -> json(200, ChannelService.toJson(c))).orElseGet(() -> missing("channel", id));
-            case "PUT" -> ch.update(t, id, body(e)).map(c -> json(200, ChannelService.toJson(c)))
+            case "PUT" -> config.updateChannel(t, who, id, body(e)).map(c -> json(200, ChannelService.toJson(c)))
                     .orElseGet(() -> missing("channel", id));
-            case "DELETE" -> ch.delete(t, id) ? noContent() : missing("channel", id);
+            case "DELETE" -> config.deleteChannel(t, who, id) ? noContent() : missing("channel", id);
             default -> notAllowed(m, e, "GET, PUT or DELETE");
         };
     }
@@ -157,61 +161,61 @@ public final class HttpNotificationsRequestHandler
         return json(200, d.toJson());
     }
 
-    private APIGatewayV2HTTPResponse routes(APIGatewayV2HTTPEvent e, String m, String t, String id) {
+    private APIGatewayV2HTTPResponse routes(APIGatewayV2HTTPEvent e, String m, String t, String who, String id) {
         if (id == null) {
             return switch (m) {
                 case "GET" -> json(200, list("routes", config.routes(t).stream().map(r -> r.toJson()).toList()));
-                case "POST" -> json(201, config.createRoute(t, body(e)).toJson());
+                case "POST" -> json(201, config.createRoute(t, who, body(e)).toJson());
                 default -> notAllowed(m, e, "GET or POST");
             };
         }
         return switch (m) {
             case "GET" -> config.route(t, id).map(r -> json(200, r.toJson())).orElseGet(() -> missing("route", id));
-            case "PUT" -> config.updateRoute(t, id, body(e)).map(r -> json(200, r.toJson()))
+            case "PUT" -> config.updateRoute(t, who, id, body(e)).map(r -> json(200, r.toJson()))
                     .orElseGet(() -> missing("route", id));
-            case "DELETE" -> config.deleteRoute(t, id) ? noContent() : missing("route", id);
+            case "DELETE" -> config.deleteRoute(t, who, id) ? noContent() : missing("route", id);
             default -> notAllowed(m, e, "GET, PUT or DELETE");
         };
     }
 
-    private APIGatewayV2HTTPResponse silences(APIGatewayV2HTTPEvent e, String m, String t, String id) {
+    private APIGatewayV2HTTPResponse silences(APIGatewayV2HTTPEvent e, String m, String t, String who, String id) {
         long now = clock.millis();
         if (id == null) {
             return switch (m) {
                 case "GET" -> json(200, list("silences", config.silences(t).stream().map(s -> s.toJson(now)).toList()));
-                case "POST" -> json(201, config.createSilence(t, body(e)).toJson(now));
+                case "POST" -> json(201, config.createSilence(t, who, body(e)).toJson(now));
                 default -> notAllowed(m, e, "GET or POST");
             };
         }
         return switch (m) {
             case "GET" -> config.silence(t, id).map(s -> json(200, s.toJson(now))).orElseGet(() -> missing("silence", id));
-            case "DELETE" -> config.expireSilence(t, id).map(s -> json(200, s.toJson(now)))
+            case "DELETE" -> config.expireSilence(t, who, id).map(s -> json(200, s.toJson(now)))
                     .orElseGet(() -> missing("silence", id));
             default -> notAllowed(m, e, "GET or DELETE");
         };
     }
 
-    private APIGatewayV2HTTPResponse windows(APIGatewayV2HTTPEvent e, String m, String t, String id) {
+    private APIGatewayV2HTTPResponse windows(APIGatewayV2HTTPEvent e, String m, String t, String who, String id) {
         long now = clock.millis();
         if (id == null) {
             return switch (m) {
                 case "GET" -> json(200, list("maintenanceWindows", config.windows(t).stream().map(w -> w.toJson(now))
                         .toList()));
-                case "POST" -> json(201, config.createWindow(t, body(e)).toJson(now));
+                case "POST" -> json(201, config.createWindow(t, who, body(e)).toJson(now));
                 default -> notAllowed(m, e, "GET or POST");
             };
         }
         return switch (m) {
             case "GET" -> config.window(t, id).map(w -> json(200, w.toJson(now)))
                     .orElseGet(() -> missing("maintenance window", id));
-            case "PUT" -> config.updateWindow(t, id, body(e)).map(w -> json(200, w.toJson(now)))
+            case "PUT" -> config.updateWindow(t, who, id, body(e)).map(w -> json(200, w.toJson(now)))
                     .orElseGet(() -> missing("maintenance window", id));
-            case "DELETE" -> config.deleteWindow(t, id) ? noContent() : missing("maintenance window", id);
+            case "DELETE" -> config.deleteWindow(t, who, id) ? noContent() : missing("maintenance window", id);
             default -> notAllowed(m, e, "GET, PUT or DELETE");
         };
     }
 
-    private APIGatewayV2HTTPResponse inhibitions(APIGatewayV2HTTPEvent e, String m, String t, String id) {
+    private APIGatewayV2HTTPResponse inhibitions(APIGatewayV2HTTPEvent e, String m, String t, String who, String id) {
         if (id == null) {
             return switch (m) {
                 case "GET" -> {
@@ -219,16 +223,16 @@ public final class HttpNotificationsRequestHandler
                     // Without rules of its own the tenant has the built-in one (docs/notifications.md#inhibition).
                     yield json(200, list("inhibitions", rules).put("builtInRuleActive", rules.isEmpty()));
                 }
-                case "POST" -> json(201, config.createInhibition(t, body(e)).toJson());
+                case "POST" -> json(201, config.createInhibition(t, who, body(e)).toJson());
                 default -> notAllowed(m, e, "GET or POST");
             };
         }
         return switch (m) {
             case "GET" -> config.inhibition(t, id).map(r -> json(200, r.toJson()))
                     .orElseGet(() -> missing("inhibition rule", id));
-            case "PUT" -> config.updateInhibition(t, id, body(e)).map(r -> json(200, r.toJson()))
+            case "PUT" -> config.updateInhibition(t, who, id, body(e)).map(r -> json(200, r.toJson()))
                     .orElseGet(() -> missing("inhibition rule", id));
-            case "DELETE" -> config.deleteInhibition(t, id) ? noContent() : missing("inhibition rule", id);
+            case "DELETE" -> config.deleteInhibition(t, who, id) ? noContent() : missing("inhibition rule", id);
             default -> notAllowed(m, e, "GET, PUT or DELETE");
         };
     }

@@ -300,6 +300,15 @@ class AlertingStackTest {
     }
 
     @Test
+    void theNotificationsApiMayAddAuditEntriesButNeverChangeOrDeleteAlertingItems() {
+        Installation i = Installation.defaults();
+        Set<String> onAlerting = Cfn.actionsOn(grantsOf(i, i.stacks.alerting().api().notifications()),
+                id(i.stacks.data().tables().alerting()));
+        assertEquals(Set.of("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem"),
+                onAlerting);
+    }
+
+    @Test
     void theIngestAndQueryFunctionsCannotReadMonitorsOrChannels() {
         Installation i = Installation.defaults();
         var t = i.stacks.data().tables();

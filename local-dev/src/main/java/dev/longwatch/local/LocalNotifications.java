@@ -77,7 +77,9 @@ public final class LocalNotifications implements AutoCloseable {
         SecretBox box = new SecretBox(new KeyFileSealer(data.resolve("secrets.key")));
         Supplier<String> ids = () -> UUID.randomUUID().toString().replace("-", "").substring(0, 20);
         ChannelService channels = new ChannelService(store, box, clock, ids, true);
-        this.config = new NotificationConfig(store, channels, clock, ids);
+        // Configuration changes are audited beside the monitor changes, as on AWS (GET /v1/audit).
+        this.config = new NotificationConfig(store, channels,
+                new dev.longwatch.aws.dynamodb.DynamoDbAuditLog(ddb, tables.alerting()), clock, ids);
         TopicPublisher sns = (topic, subject, message, attributes) -> snsMessages.add(new String[]{topic, subject, message});
         HttpTransport http = new HttpTransport(clock);
         Notifiers notifiers = new Notifiers(http, sns, "https://slack.com/api", clock);

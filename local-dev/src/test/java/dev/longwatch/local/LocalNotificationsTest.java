@@ -58,6 +58,26 @@ class LocalNotificationsTest {
     }
 
     @Test
+    void configurationChangesOverHttpAreInTheAuditLogWithoutTheirSecrets() throws Exception {
+        String ch = call("POST", "/v1/channels", """
+                {"name":"local","type":"webhook","config":{"url":"%s","signingSecret":"local-signing-secret"}}"""
+                .formatted(receiver.url("/hook?token=LOCAL-TOKEN")), 201).get("id").asText();
+        clock.advance(Duration.ofSeconds(1));
+        String route = call("POST", "/v1/routes", """
+                {"name":"all","matchers":["team=a"],"channels":["%s"]}""".formatted(ch), 201).get("id").asText();
+        clock.advance(Duration.ofSeconds(1));
+        call("DELETE", "/v1/routes/" + route, null, 204);
+        call("DELETE", "/v1/routes/" + route, null, 404);
+        JsonNode audit = call("GET", "/v1/audit", null, 200);
+        List<String> actions = new java.util.ArrayList<>();
+        audit.get("entries").forEach(e -> actions.add(e.get("action").asText()));
+        assertEquals(List.of("route.delete", "route.create", "channel.create"), actions);
+        assertTrue(audit.at("/entries/0/who").asText().startsWith("key:"), audit.toString());
+        assertFalse(audit.toString().contains("LOCAL-TOKEN") || audit.toString().contains("local-signing-secret"),
+                audit.toString());
+    }
+
+    @Test
     void aQueuedTransitionReachesAChannelMadeThroughTheApiWithWorkingActionLinks() throws Exception {
         String ch = call("POST", "/v1/channels", """
                 {"name":"local","type":"webhook","config":{"url":"%s","signingSecret":"local-signing-secret"}}"""

@@ -41,6 +41,9 @@ public final class DynamoDbAuditLog implements AuditLog {
         if (e.after() != null) {
             item.put("after", AttributeValue.fromS(e.after()));
         }
+        if (e.summary() != null) {
+            item.put("summary", AttributeValue.fromS(e.summary()));
+        }
         item.put("ttl", AttributeValue.fromN(Long.toString((e.at() + RETENTION.toMillis()) / 1000)));
         ddb.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
     }
@@ -52,7 +55,8 @@ public final class DynamoDbAuditLog implements AuditLog {
                 AlertingItems.time(to - 1) + "#\uffff", true, limit, i -> out.add(new Entry(
                         Long.parseLong(i.get("sk").s().substring(0, 13)), i.get("who").s(), i.get("action").s(),
                         i.get("target").s(), i.containsKey("before") ? i.get("before").s() : null,
-                        i.containsKey("after") ? i.get("after").s() : null)));
+                        i.containsKey("after") ? i.get("after").s() : null,
+                        i.containsKey("summary") ? i.get("summary").s() : null)));
         return out;
     }
 }

@@ -8,6 +8,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,7 +20,8 @@ import java.util.Optional;
 /**
  * The notification state in the {@code notifications} table. Keys ({@code pk}, {@code sk}):
  * <ul>
- *   <li>documents: {@code <tenant>#channel|route|silence|window|setting}, id; attribute {@code doc} (JSON)</li>
+ *   <li>documents: {@code <tenant>#channel|route|silence|window|inhibition|setting}, id; attribute {@code doc} (JSON);
+ *       changes the audit log records are conditional on the document read ({@code doc = :expected})</li>
  *   <li>groups: {@code <tenant>#group}, group id; {@code doc}, {@code version}, {@code nextAt}</li>
  *   <li>delivery log: {@code <tenant>#delivery}, delivery id (time-ordered); {@code doc}, {@code status},
  *       {@code nextAt} while a retry is scheduled; 30 days of TTL</li>
@@ -119,6 +121,33 @@ public final class DynamoDbNotifyStore implements NotifyStore {
                     .conditionExpression("attribute_exists(pk)"));
             return true;
         } catch (ConditionalCheckFailedException absent) {
+            return false;
+        }
+    }
+
+    @Override
+    public Optional<String> removeDoc(String tenant, Kind kind, String id) {
+        try {
+            Map<String, AttributeValue> old = ddb.deleteItem(b -> b.tableName(table).key(key(pk(tenant, kind), id))
+                    .conditionExpression("attribute_exists(pk)").returnValues(ReturnValue.ALL_OLD)).attributes();
+            return Optional.ofNullable(old.get("doc")).map(AttributeValue::s);
+        } catch (ConditionalCheckFailedException absent) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public boolean replaceDoc(String tenant, Kind kind, String id, String expected, String json, Long expiresAtMillis) {
+        Map<String, AttributeValue> item = new HashMap<>(key(pk(tenant, kind), id));
+        item.put("doc", s(json));
+        if (expiresAtMillis != null) {
+            item.put("ttl", n(expiresAtMillis / 1000));
+        }
+        try {
+            ddb.putItem(b -> b.tableName(table).item(item).conditionExpression("doc = :expected")
+                    .expressionAttributeValues(Map.of(":expected", s(expected))));
+            return true;
+        } catch (ConditionalCheckFailedException changed) {
             return false;
         }
     }

@@ -52,15 +52,50 @@ public final class ChannelService {
     }
 
     public Optional<Channel> update(String tenant, String id, String body) {
-        Optional<Channel> old = get(tenant, id);
-        if (old.isEmpty()) {
-            return Optional.empty();
-        }
+        return change(tenant, id, body).map(Update::after);
+    }
+
+    /**
+     * A channel update: the channel before and after, whether anything changed, and the names of the secrets whose
+     * value was replaced (never the values).
+     */
+    public record Update(Channel before, Channel after, boolean changed, List<String> secretsReplaced) {
+    }
+
+    /**
+     * Replaces a channel with {@code body} (secrets left out are kept while the type stays); empty when there is none.
+     * The write is conditional on the stored channel read, so what it replaced is known exactly; a body that changes
+     * nothing writes nothing.
+     */
+    public Optional<Update> change(String tenant, String id, String body) {
         JsonNode o = Json.parse(body);
-        Channel parsed = parse(tenant, id, o, old.get().type().wire().equals(o.path("type").asText())
-                ? old.get().secrets() : Map.of(), old.get().createdAt());
-        store.putDoc(tenant, NotifyStore.Kind.CHANNEL, id, stored(parsed), null);
-        return Optional.of(parsed);
+        for (int attempt = 1; ; attempt++) {
+            Optional<String> raw = store.getDoc(tenant, NotifyStore.Kind.CHANNEL, id);
+            if (raw.isEmpty()) {
+                return Optional.empty();
+            }
+            Channel old = open(tenant, raw.get());
+            Channel parsed = parse(tenant, id, o, old.type().wire().equals(o.path("type").asText())
+                    ? old.secrets() : Map.of(), old.createdAt());
+            List<String> replaced = new ArrayList<>();
+            for (String f : new TreeSet<>(old.secrets().keySet())) {
+                if (parsed.secrets().containsKey(f) && !parsed.secrets().get(f).equals(old.secrets().get(f))) {
+                    replaced.add(f);
+                }
+            }
+            boolean changed = !old.name().equals(parsed.name()) || old.type() != parsed.type()
+                    || !old.config().equals(parsed.config()) || !old.secrets().keySet().equals(parsed.secrets().keySet())
+                    || !replaced.isEmpty();
+            if (!changed) {
+                return Optional.of(new Update(old, old, false, List.of()));
+            }
+            if (store.replaceDoc(tenant, NotifyStore.Kind.CHANNEL, id, raw.get(), stored(parsed), null)) {
+                return Optional.of(new Update(old, parsed, true, replaced));
+            }
+            if (attempt >= NotificationConfig.MAX_ATTEMPTS) {
+                throw new IllegalStateException("channel " + id + " kept changing while it was updated");
+            }
+        }
     }
 
     public Optional<Channel> get(String tenant, String id) {
@@ -77,6 +112,21 @@ public final class ChannelService {
 
     public boolean delete(String tenant, String id) {
         return store.deleteDoc(tenant, NotifyStore.Kind.CHANNEL, id);
+    }
+
+    /** Deletes a channel and returns its API view (secrets by name, not opened); empty when there was none. */
+    public Optional<ObjectNode> remove(String tenant, String id) {
+        return store.removeDoc(tenant, NotifyStore.Kind.CHANNEL, id).map(ChannelService::viewOfStored);
+    }
+
+    /** The API view of a stored channel without opening its secrets: only their names are needed. */
+    static ObjectNode viewOfStored(String json) {
+        JsonNode o = Json.parse(json);
+        Map<String, String> names = new TreeMap<>();
+        o.path("sealed").fieldNames().forEachRemaining(f -> names.put(f, ""));
+        return toJson(new Channel(o.get("id").asText(), "", o.get("name").asText(),
+                ChannelType.fromWire(o.get("type").asText()), Json.stringMap(o, "config"), names,
+                o.path("createdAt").asLong(), o.path("updatedAt").asLong()));
     }
 
     private Channel parse(String tenant, String id, JsonNode o, Map<String, String> keptSecrets, long createdAt) {

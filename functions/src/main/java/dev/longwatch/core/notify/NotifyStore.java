@@ -20,6 +20,15 @@ public interface NotifyStore {
 
     boolean deleteDoc(String tenant, Kind kind, String id);
 
+    /** Deletes the document and returns what it was; empty when there was none (of two racing deletes, one sees it). */
+    Optional<String> removeDoc(String tenant, Kind kind, String id);
+
+    /**
+     * Replaces the document only if it is still exactly {@code expected} (what the caller read); false when it changed
+     * or is gone meanwhile, so a read-modify-write knows what it replaced.
+     */
+    boolean replaceDoc(String tenant, Kind kind, String id, String expected, String json, Long expiresAtMillis);
+
     /** Stores the document only if none has this id yet; false when one exists. */
     boolean createDoc(String tenant, Kind kind, String id, String json);
 

@@ -86,7 +86,7 @@ class InhibitionTimelineTest {
     }
 
     void criticalMutesWarningsOnTheSameHost() {
-        f.config.createInhibition(tenant, """
+        f.config.createInhibition(tenant, NotifyFixture.WHO, """
                 {"sourceMatchers":["severity=critical"],"targetMatchers":["severity=warning"],"equal":["host"],
                  "comment":"a host that is down needs no disk warnings"}""");
     }
@@ -145,7 +145,7 @@ class InhibitionTimelineTest {
     void aRuleNeverInhibitsItsOwnSourceAlertNorASourceMatchingBothSides() {
         hookWithRoute(tenant);
         // Every payments alert is a target; criticals are sources too.
-        f.config.createInhibition(tenant, """
+        f.config.createInhibition(tenant, NotifyFixture.WHO, """
                 {"sourceMatchers":["severity=critical"],"targetMatchers":["team=payments"],"equal":["host"]}""");
         f.service.accept(List.of(fires(tenant, "host-down", "db-1", Severity.CRITICAL, Map.of())));
         f.service.accept(List.of(fires(tenant, "db-down", "db-1", Severity.CRITICAL, Map.of()),
@@ -157,7 +157,7 @@ class InhibitionTimelineTest {
     @Test
     void withRulesOfItsOwnTheTenantNoLongerHasTheBuiltInRule() {
         hookWithRoute(tenant);
-        f.config.createInhibition(tenant, """
+        f.config.createInhibition(tenant, NotifyFixture.WHO, """
                 {"sourceMatchers":["monitor=datacenter-down"],"targetMatchers":["severity=~warning|critical"],
                  "equal":["dc"]}""");
         f.service.accept(List.of(fires(tenant, "host-down", "db-1", Severity.CRITICAL, Map.of())));
@@ -169,7 +169,7 @@ class InhibitionTimelineTest {
     @Test
     void aLabelMissingOnBothAlertsCountsAsEqualAndOneMissingOnOneSideDoesNot() {
         hookWithRoute(tenant);
-        f.config.createInhibition(tenant, """
+        f.config.createInhibition(tenant, NotifyFixture.WHO, """
                 {"sourceMatchers":["monitor=region-down"],"targetMatchers":["severity=warning"],"equal":["region"]}""");
         f.service.accept(List.of(fires(tenant, "region-down", "lb-1", Severity.CRITICAL, Map.of())));
         f.service.accept(List.of(fires(tenant, "disk-full", "db-1", Severity.WARNING, Map.of()),

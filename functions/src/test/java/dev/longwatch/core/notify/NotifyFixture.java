@@ -1,5 +1,6 @@
 package dev.longwatch.core.notify;
 
+import dev.longwatch.aws.dynamodb.DynamoDbAuditLog;
 import dev.longwatch.aws.dynamodb.DynamoDbEventStore;
 import dev.longwatch.aws.dynamodb.DynamoDbNotifyStore;
 import dev.longwatch.aws.dynamodb.TableNames;
@@ -42,6 +43,8 @@ public final class NotifyFixture implements AutoCloseable {
     public final EventStore events = new DynamoDbEventStore(LocalDynamo.client(), tables.events(), PlatformMetrics.NONE);
     public final SecretBox box;
     public final ChannelService channels;
+    /** Configuration changes are audited here, in the alerting table as on AWS. */
+    public final DynamoDbAuditLog audit = new DynamoDbAuditLog(LocalDynamo.client(), tables.alerting());
     public final NotificationConfig config;
     public final HttpReceiver receiver = new HttpReceiver();
     public final List<String[]> snsPublished = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -49,6 +52,8 @@ public final class NotifyFixture implements AutoCloseable {
     public final List<Long> pauses = java.util.Collections.synchronizedList(new ArrayList<>());
     public final NotificationService service;
     public final ActionLinks links;
+    /** Who the fixture's own configuration changes are audited as. */
+    public static final String WHO = "key:fixture0";
     private final AtomicInteger ids = new AtomicInteger();
 
     /**
@@ -72,7 +77,7 @@ public final class NotifyFixture implements AutoCloseable {
         }
         box = new SecretBox(new KeyFileSealer(dir.resolve("secrets.key")));
         channels = new ChannelService(store, box, clock, () -> "id" + ids.incrementAndGet(), true);
-        config = new NotificationConfig(store, channels, clock, () -> "id" + ids.incrementAndGet());
+        config = new NotificationConfig(store, channels, audit, clock, () -> "id" + ids.incrementAndGet());
         TopicPublisher sns = (topic, subject, message, attributes) -> snsPublished.add(new String[]{topic, subject, message});
         Notifiers notifiers = new Notifiers(new HttpTransport(clock), sns, receiver.url("/slack-api"), clock);
         links = new ActionLinks(store, box, "https://api.example");
@@ -93,7 +98,7 @@ public final class NotifyFixture implements AutoCloseable {
     }
 
     public String route(String tenant, String json) {
-        return config.createRoute(tenant, json).id();
+        return config.createRoute(tenant, WHO, json).id();
     }
 
     /** A transition like the evaluator's. */

@@ -157,7 +157,7 @@ class PipelineTimelineTest {
     @Test
     void aSilencedAlertIsNotNotifiedAndIsWhenTheSilenceExpiresWhileItStillFires() {
         hookWithRoute("0s");
-        f.config.createSilence(tenant, """
+        f.config.createSilence(tenant, NotifyFixture.WHO, """
                 {"matchers":["host=web-1"],"duration":"1h","createdBy":"ana@example.com","comment":"deploy"}""");
         f.service.accept(List.of(f.firing(tenant, "m-1", "web-1", List.of()), f.firing(tenant, "m-2", "web-2", List.of())));
         List<JsonNode> m = messages("/hook");
@@ -176,7 +176,7 @@ class PipelineTimelineTest {
     @Test
     void aMaintenanceWindowEverySundayNightInBerlinMutesAndTheAlertIsToldAfterIt() {
         hookWithRoute("0s");
-        f.config.createWindow(tenant, """
+        f.config.createWindow(tenant, NotifyFixture.WHO, """
                 {"name":"Sunday maintenance","matchers":["team=payments"],"timezone":"Europe/Berlin","days":["SUN"],
                  "start":"02:00","end":"04:00"}""");
         f.clock.set(Instant.parse("2026-11-22T01:30:00Z")); // Sunday 02:30 in Berlin
@@ -193,7 +193,7 @@ class PipelineTimelineTest {
     @Test
     void theSameHourOnAMondayIsNotInsideTheSundayWindow() {
         hookWithRoute("0s");
-        f.config.createWindow(tenant, """
+        f.config.createWindow(tenant, NotifyFixture.WHO, """
                 {"name":"Sunday maintenance","timezone":"Europe/Berlin","days":["SUN"],"start":"02:00","end":"04:00"}""");
         f.clock.set(Instant.parse("2026-11-23T01:30:00Z"));
         f.service.accept(List.of(f.firing(tenant, "m-1", "web-1", List.of())));

@@ -125,6 +125,8 @@ public final class AlertingApi extends Construct {
         t.notifications().grant(notifications.alias(), DynamoActions.READ_WRITE);
         // Monitor names and ids for routes and silences; never alert state.
         t.alerting().grant(notifications.alias(), DynamoActions.READ);
+        // Configuration changes are written to the audit log (new items only: never an update or a delete).
+        t.alerting().grant(notifications.alias(), "dynamodb:PutItem");
         // Seals channel secrets when a channel is saved, opens them when it is read back (responses show only the
         // names of the secrets that are set).
         NotificationPipeline.grantChannelSecrets(notifications, props.secretsKey());

@@ -128,7 +128,7 @@ public final class ChatService {
         body.put("duration", words[words.length - 1]);
         body.put("createdBy", by);
         body.put("comment", "from Slack");
-        Silence s = config.createSilence(tenant, body);
+        Silence s = config.createSilence(tenant, by, body);
         return inChannel(":mute: " + by + " silenced " + String.join(", ", matchers) + " until "
                 + java.time.Instant.ofEpochMilli(s.endsAt()) + " (" + s.id() + ")");
     }
@@ -216,7 +216,7 @@ public final class ChatService {
                 body.put("duration", "1h");
                 body.put("createdBy", by);
                 body.put("comment", "Silence 1h from chat");
-                Silence s = config.createSilence(tenant, body);
+                Silence s = config.createSilence(tenant, by, body);
                 text = "Silenced for 1h by " + by + " (" + String.join(", ", matchers) + ", " + s.id() + ")";
                 updateSlack(tenant, g, text);
             }
