@@ -115,8 +115,10 @@ def scenario(path):
     # Per-batch objects scale with shards; the compactor's LISTs (2 a run) do not.
     c["s3"] = ((s3_put * per_shard * HOURS + s3_list * HOURS) * S3_PUT_LIST_PER_K
                + s3_get * per_shard * HOURS * S3_GET_PER_K) / 1000 + S3_STORAGE_MONTH
-    # Objects and listing pages grow with the shards: both scaled like the per-batch objects (conservative).
-    c["tail"] = (tail_list * per_shard * HOURS * S3_PUT_LIST_PER_K + tail_get * per_shard * HOURS * S3_GET_PER_K) / 1000
+    # GETs grow with the shards (one object per shard and batch); LISTs with the pages (1,000 keys) an hour's
+    # objects of all shards fill, against the pages of the one shard measured.
+    pages = math.ceil(s3_put * per_shard / 1000) / max(1, math.ceil(s3_put / 1000))
+    c["tail"] = (tail_list * pages * HOURS * S3_PUT_LIST_PER_K + tail_get * per_shard * HOURS * S3_GET_PER_K) / 1000
     c["logs"] = inv * LOG_KB_PER_INVOCATION / 1024 / 1024 * LOGS_GB
     c["alarms"] = ALARMS_DASHBOARD_MONTH
     rest = sum(c.values())
