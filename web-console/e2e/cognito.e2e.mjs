@@ -234,6 +234,7 @@ async function main() {
       await page.goto(`${CONSOLE}/`);
       await signInButton.waitFor();
       assert.equal(await page.getByLabel('API key').count(), 1, 'the API key form is still there');
+      await page.screenshot({ path: join(SHOTS, 'cognito-signin.png') });
     });
 
     await check('an error the hosted UI sends back is shown on the sign-in page, and leaves the URL', async () => {
