@@ -72,21 +72,23 @@ export async function toApiError(res: Response): Promise<ApiError> {
 
 /**
  * The typed client of the Longwatch API. The key is only ever put in the Authorization header; it is not
- * logged nor placed in any URL or error message.
+ * logged nor placed in any URL or error message. With `key` null the client sets no Authorization header:
+ * `fetchFn` authorizes each request (a console user's ID token, `UserAuth.fetch` in cognito.ts).
  */
 export class ApiClient {
   private readonly base: string;
-  private readonly key: string;
+  private readonly key: string | null;
   private readonly fetchFn: FetchFn;
 
-  constructor(base: string, key: string, fetchFn: FetchFn = (i, init) => globalThis.fetch(i, init)) {
+  constructor(base: string, key: string | null, fetchFn: FetchFn = (i, init) => globalThis.fetch(i, init)) {
     this.base = base.replace(/\/+$/, '');
     this.key = key;
     this.fetchFn = fetchFn;
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { Authorization: `Bearer ${this.key}`, Accept: 'application/json' };
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (this.key !== null) headers.Authorization = `Bearer ${this.key}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let res: Response;
     try {

@@ -1,8 +1,10 @@
 import { ApiError } from '../api/client';
+import { SignInError } from '../cognito';
 import { h } from './dom';
 
 /** The text shown for an error: status, name, the field at fault and the reason. */
 export function describeError(e: unknown): { title: string; detail: string; field?: string } {
+  if (e instanceof SignInError) return { title: e.title, detail: e.detail };
   if (e instanceof ApiError) {
     if (e.status === 0) return { title: 'Cannot reach the API', detail: e.reason };
     const title = `${e.status} ${e.error}`;
