@@ -27,7 +27,8 @@ import java.util.Map;
 
 /**
  * Rollup slabs in DynamoDB. Item: {@code pk} = tenant/seriesId, {@code sk} = tier#start, {@code t} = type,
- * {@code d} = slots ({@link SlabCodec}, which also says how many: the slab's layout, see {@link SlabKey}), {@code w} = shard watermarks, {@code v} = version, {@code ttl} = when
+ * {@code d} = slots ({@link SlabCodec}, which also says how many: the slab's layout, see {@link SlabKey}),
+ * {@code w} = shard watermarks, {@code v} = version, {@code ttl} = when
  * DynamoDB deletes it (epoch seconds: slab end + the tier's retention). Hour and day slabs may also have
  * {@code x} and {@code xw}: the slots and watermarks of points written to them directly (see {@link Slab}).
  * Every write is conditional on the version that was read.
