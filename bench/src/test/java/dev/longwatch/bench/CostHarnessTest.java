@@ -95,4 +95,29 @@ class CostHarnessTest {
         CostHarness.run(new String[]{"--series=40", "--hours=1", "--window=60", "--shards=2", "--consume-shards=1",
                 "--ingest=" + way});
     }
+
+    @Test
+    void withTheMinuteTierFromTheArchiveEachSeriesHourIsOneMinuteSlabAndTheEvaluatorsReadsAreCounted() {
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stdout = System.out;
+        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            CostHarness.run(new String[]{"--series=40", "--hours=1", "--shards=1", "--ingest=collector",
+                    "--minute-tier=archive", "--archive-window=10"});
+        } finally {
+            System.setOut(stdout);
+        }
+        String out = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        java.util.regex.Matcher slabs = java.util.regex.Pattern
+                .compile("minute tier from the archive: ([\\d,]+) minute-slab writes").matcher(out);
+        assertTrue(slabs.find(), out);
+        assertEquals(40, Integer.parseInt(slabs.group(1).replace(",", "")), "one whole-hour slab per series");
+        java.util.regex.Matcher tail = java.util.regex.Pattern
+                .compile("evaluator's fresh tail \\([^)]*\\): (\\d+) rounds, ([\\d,]+) GET, ([\\d,]+) LIST")
+                .matcher(out);
+        assertTrue(tail.find(), out);
+        assertEquals(60, Integer.parseInt(tail.group(1)), "one round a minute of the hour");
+        assertTrue(Integer.parseInt(tail.group(2).replace(",", "")) > 0, "the rounds fetch archive objects");
+        assertTrue(Integer.parseInt(tail.group(3).replace(",", "")) >= 60, "each round lists at least once");
+    }
 }
