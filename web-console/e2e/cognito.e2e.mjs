@@ -15,22 +15,12 @@
 //     (signature, expiry, audience, not revoked, tenant claim `custom:tenant`), then forwards it to local-dev's real
 //     API with the dev tenant's API key. Everything behind it (the pages' data) is the real platform.
 // Exit code 0 = every check held.
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { BASE, KEY, NOW, SHOTS, check, checks, launchChromium, run } from './harness.mjs';
 import { createServer, request as httpRequest } from 'node:http';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 
-const BASE = (process.env.LONGWATCH_URL ?? '').replace(/\/+$/, '');
-const KEY = process.env.LONGWATCH_KEY ?? '';
-const NOW = Number(process.env.LONGWATCH_NOW ?? Date.now()); // the platform's clock (local-dev's test fixes it)
-const SHOTS = process.env.SCREENSHOT_DIR ?? 'target/console-e2e';
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-if (!BASE || !KEY) {
-  console.error('set LONGWATCH_URL and LONGWATCH_KEY');
-  process.exit(2);
-}
 
 const RUN = Date.now().toString(36);
 const METRIC = `e2e.cognito.${RUN}`;
@@ -204,25 +194,16 @@ async function ingest() {
   assert.ok(roll.ok, `rollup answered ${roll.status}`);
 }
 
-const checks = [];
-function check(name, fn) {
-  checks.push(name);
-  return fn().then(() => console.log(`ok - ${name}`), (e) => { e.message = `${name}: ${e.message}`; throw e; });
-}
 
 const tokensIn = (page) => page.evaluate(() => ({
   id: sessionStorage.getItem('longwatch.idToken'), refresh: sessionStorage.getItem('longwatch.refreshToken'), local: localStorage.length,
 }));
 
 async function main() {
-  mkdirSync(SHOTS, { recursive: true });
   await ingest();
   const servers = [await listen(consoleOrigin), await listen(hostedUi), await listen(consoleApiServer)];
   [CONSOLE, HOSTED, CONSOLE_API] = servers.map((s) => s.origin);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
-  });
+  const browser = await launchChromium();
   const pageErrors = [];
   try {
     const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
@@ -322,7 +303,4 @@ async function main() {
   console.log(`all ${checks.length} checks passed; screenshots in ${SHOTS}`);
 }
 
-main().catch((e) => {
-  console.error(`FAILED ${e.message}`);
-  process.exit(1);
-});
+run(main);

@@ -7,21 +7,11 @@
 // local-dev's ConsoleBrowserTest starts the platform in-process (a fixed clock: LONGWATCH_NOW) and runs this.
 // It ingests its data through the public ingest API, rolls it up with the local admin job, then uses the
 // console as a person would. Exit code 0 = every check held; each failed check says what it expected.
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { BASE, KEY, NOW, SHOTS, check, checks, launchChromium, run } from './harness.mjs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 
-const BASE = (process.env.LONGWATCH_URL ?? '').replace(/\/+$/, '');
-const KEY = process.env.LONGWATCH_KEY ?? '';
-const NOW = Number(process.env.LONGWATCH_NOW ?? Date.now());
-const SHOTS = process.env.SCREENSHOT_DIR ?? 'target/console-e2e';
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-if (!BASE || !KEY) {
-  console.error('set LONGWATCH_URL and LONGWATCH_KEY');
-  process.exit(2);
-}
 
 // A name of its own per run, so the script can also run against a platform that has seen earlier runs.
 const RUN = Date.now().toString(36);
@@ -104,20 +94,11 @@ async function waitForSeries(page, count) {
     { timeout: 15_000 });
 }
 
-const checks = [];
 const timings = []; // reported, not asserted: speed is not a test
-function check(name, fn) {
-  checks.push(name);
-  return fn().then(() => console.log(`ok - ${name}`), (e) => { e.message = `${name}: ${e.message}`; throw e; });
-}
 
 async function main() {
-  mkdirSync(SHOTS, { recursive: true });
   await ingest();
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
-  });
+  const browser = await launchChromium();
   const pageErrors = [];
   try {
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
@@ -492,7 +473,4 @@ async function main() {
   console.log(`all ${checks.length} checks passed; screenshots in ${SHOTS}`);
 }
 
-main().catch((e) => {
-  console.error(`FAILED ${e.message}`);
-  process.exit(1);
-});
+run(main);

@@ -38,6 +38,16 @@ class ConsoleBrowserTest {
 
     @Test
     void aPersonExploresMetricsWritesAMonitorAcknowledgesItsAlertAndManagesSilencesChannelsAndRoutes() throws Exception {
+        Path shots = runScript(dataDir, "e2e/console.e2e.mjs", Duration.ofMinutes(4), 19);
+        assertTrue(Files.size(shots.resolve("explorer.png")) > 10_000, "a screenshot of the explorer");
+    }
+
+    /**
+     * Starts local-dev in-process (fixed clock at {@link #NOW}) and runs the web console's browser script
+     * {@code script} against it with Chromium; asserts it finished within {@code limit}, exited 0 and reported
+     * {@code checks} passed checks. Returns the directory of its screenshots.
+     */
+    static Path runScript(Path dataDir, String script, Duration limit, int checks) throws Exception {
         assertTrue(Files.isExecutable(CHROMIUM), "Chromium is needed at " + CHROMIUM
                 + " (apt-get install -y --no-install-recommends chromium; .ci/run installs it)");
         assertTrue(Files.isDirectory(WEB_CONSOLE.resolve("node_modules/playwright-core")),
@@ -47,7 +57,7 @@ class ConsoleBrowserTest {
         LocalPlatform p = LocalPlatform.start(new LocalOptions("127.0.0.1", 0, dataDir.resolve("data"), 1,
                 Duration.ofHours(1), null), new MutableClock(NOW));
         try {
-            ProcessBuilder pb = new ProcessBuilder("node", "e2e/console.e2e.mjs").directory(WEB_CONSOLE.toFile())
+            ProcessBuilder pb = new ProcessBuilder("node", script).directory(WEB_CONSOLE.toFile())
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().put("LONGWATCH_URL", p.baseUri().toString());
             pb.environment().put("LONGWATCH_KEY", p.devApiKey());
@@ -55,17 +65,17 @@ class ConsoleBrowserTest {
             pb.environment().put("SCREENSHOT_DIR", shots.toString());
             pb.environment().put("CHROMIUM", CHROMIUM.toString());
             Process node = pb.start();
-            boolean done = node.waitFor(4, TimeUnit.MINUTES);
+            boolean done = node.waitFor(limit.toSeconds(), TimeUnit.SECONDS);
             if (!done) {
                 node.descendants().forEach(ProcessHandle::destroyForcibly);
                 node.destroyForcibly();
             }
             String out = read(log);
             System.out.println(out);
-            assertTrue(done, "the browser test did not finish in 4 minutes:\n" + out);
+            assertTrue(done, "the browser test did not finish in " + limit.toMinutes() + " minutes:\n" + out);
             assertEquals(0, node.exitValue(), out);
-            assertTrue(out.contains("all 19 checks passed"), out);
-            assertTrue(Files.size(shots.resolve("explorer.png")) > 10_000, "a screenshot of the explorer");
+            assertTrue(out.contains("all " + checks + " checks passed"), out);
+            return shots;
         } finally {
             p.close();
         }
