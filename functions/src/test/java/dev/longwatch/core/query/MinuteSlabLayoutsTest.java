@@ -66,17 +66,38 @@ class MinuteSlabLayoutsTest {
         }
     }
 
+    /**
+     * Two deployments fed {@link #threeHours}: {@code stream} rolls all of it up from the stream; {@code switched}
+     * had hour 0 (with {@code streamWroteAll}, all three hours) rolled up from the stream, then hours 1 and 2
+     * written whole, holding the same minutes.
+     */
+    record Deployments(TieredRollups stream, TieredRollups switched, Series[] series) {
+        static Deployments switchedAfterHourZero(boolean streamWroteAll) {
+            Instant now = Instant.ofEpochMilli(T0 + 3 * HOUR + 2 * MIN);
+            Deployments d = new Deployments(new TieredRollups(now), new TieredRollups(now), threeHours());
+            d.stream.write("acme", d.series);
+            for (Series s : d.series) {
+                d.switched.write("acme", streamWroteAll ? s : s.slice(0, 60));
+                rewriteAsWholeHours(d.stream, d.switched, s);
+            }
+            return d;
+        }
+    }
+
+    /** A {@link SeriesData} of one deployment with {@code metric} read over {@code window}. */
+    static SeriesData loaded(TieredRollups tiers, String metric, long[] window, boolean byRangeOnly) {
+        SeriesData data = new SeriesData("acme", tiers.index, tiers.store, 2, null, Long.MAX_VALUE, byRangeOnly);
+        data.need(metric, window[0], window[1]);
+        data.load();
+        return data;
+    }
+
     @Test
     void queriesAcrossTheLayoutBoundaryAnswerAsOneLayoutDoes() {
-        Instant now = Instant.ofEpochMilli(T0 + 3 * HOUR + 2 * MIN);
-        TieredRollups stream = new TieredRollups(now);
-        TieredRollups mixed = new TieredRollups(now);
-        Series[] series = threeHours();
-        stream.write("acme", series);
-        for (Series s : series) {
-            mixed.write("acme", s.slice(0, 60)); // hour 0 by the stream's rollup
-            rewriteAsWholeHours(stream, mixed, s);
-        }
+        Deployments d = Deployments.switchedAfterHourZero(false);
+        TieredRollups stream = d.stream();
+        TieredRollups mixed = d.switched();
+        Series[] series = d.series();
         assertEquals(60, slotsOfSlabAt(mixed, series[0], T0 + HOUR), "hour 1 is one 60-slot slab");
 
         QueryService expected = new QueryService(stream.index, stream.store, stream.clock, 4);
@@ -108,25 +129,13 @@ class MinuteSlabLayoutsTest {
 
     @Test
     void theEvaluatorsRangeReadsFindWholeHourSlabsFromAnyMinuteOfTheHour() {
-        Instant now = Instant.ofEpochMilli(T0 + 3 * HOUR + 2 * MIN);
-        TieredRollups stream = new TieredRollups(now);
-        TieredRollups mixed = new TieredRollups(now);
-        Series[] series = threeHours();
-        stream.write("acme", series);
-        for (Series s : series) {
-            mixed.write("acme", s.slice(0, 60));
-            rewriteAsWholeHours(stream, mixed, s);
-        }
+        Deployments d = Deployments.switchedAfterHourZero(false);
         for (String metric : List.of("cpu", "latency")) {
             // A five-minute window inside hour 2, and one across the boundary from the stream's hour 0.
             for (long[] w : new long[][]{{T0 + 2 * HOUR + 41 * MIN, T0 + 2 * HOUR + 46 * MIN},
                     {T0 + 50 * MIN, T0 + HOUR + 20 * MIN}}) {
-                SeriesData expected = new SeriesData("acme", stream.index, stream.store, 2);
-                expected.need(metric, w[0], w[1]);
-                expected.load();
-                SeriesData actual = new SeriesData("acme", mixed.index, mixed.store, 2, null, Long.MAX_VALUE, true);
-                actual.need(metric, w[0], w[1]);
-                actual.load();
+                SeriesData expected = loaded(d.stream(), metric, w, false);
+                SeriesData actual = loaded(d.switched(), metric, w, true);
                 assertEquals(perMinute(expected, metric, w), perMinute(actual, metric, w), metric + " " + w[0]);
                 assertEquals(w[1] / MIN - w[0] / MIN, perMinute(actual, metric, w).size(), "every minute found");
             }
@@ -137,15 +146,10 @@ class MinuteSlabLayoutsTest {
     void aWholeHourSlabSupersedesWhatTheStreamWroteInsideItsHour() {
         // Switched mid-hour: the stream's consumer wrote every minute slab of hours 1 and 2, then the archive
         // wrote both hours whole (replacing only the items at the hours' own sort keys).
-        Instant now = Instant.ofEpochMilli(T0 + 3 * HOUR + 2 * MIN);
-        TieredRollups stream = new TieredRollups(now);
-        TieredRollups both = new TieredRollups(now);
-        Series[] series = threeHours();
-        stream.write("acme", series);
-        both.write("acme", series);
-        for (Series s : series) {
-            rewriteAsWholeHours(stream, both, s);
-        }
+        Deployments d = Deployments.switchedAfterHourZero(true);
+        TieredRollups stream = d.stream();
+        TieredRollups both = d.switched();
+        Series[] series = d.series();
         assertTrue(both.store.range(new SlabKey(series[0].key("acme").qualifiedId(), Tier.MINUTE, MetricType.GAUGE,
                 T0 + HOUR, 1), T0 + HOUR + 50 * MIN).size() > 1, "the stream's later slabs of hour 1 are still there");
 
@@ -155,13 +159,8 @@ class MinuteSlabLayoutsTest {
 
         for (String metric : List.of("cpu", "latency")) {
             long[] w = {T0 + HOUR + 30 * MIN, T0 + 2 * HOUR + 30 * MIN};
-            SeriesData e = new SeriesData("acme", stream.index, stream.store, 2, null, Long.MAX_VALUE, true);
-            e.need(metric, w[0], w[1]);
-            e.load();
-            SeriesData a = new SeriesData("acme", both.index, both.store, 2, null, Long.MAX_VALUE, true);
-            a.need(metric, w[0], w[1]);
-            a.load();
-            assertEquals(perMinute(e, metric, w), perMinute(a, metric, w), metric + ": each minute counted once");
+            assertEquals(perMinute(loaded(stream, metric, w, true), metric, w),
+                    perMinute(loaded(both, metric, w, true), metric, w), metric + ": each minute counted once");
         }
 
         // The hour tier the compactor derives counts each point once.
@@ -181,7 +180,7 @@ class MinuteSlabLayoutsTest {
         }
     }
 
-    /** The window's minutes as the evaluator sees them: minute -> "count sum last p95". */
+    /** The window's minutes as the evaluator sees them: minute -> "count=… sum=… last=… max=…". */
     static Map<Long, String> perMinute(SeriesData data, String metric, long[] window) {
         Map<Long, String> out = new TreeMap<>();
         for (long minute = window[0]; minute < window[1]; minute += MIN) {
