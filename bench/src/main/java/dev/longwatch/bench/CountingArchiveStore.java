@@ -32,12 +32,14 @@ final class CountingArchiveStore implements ArchiveStore {
     @Override
     public synchronized Optional<Stored> get(String key) {
         gets++;
+        Optional<Stored> out = lookUp(key);
+        out.ifPresent(o -> getBytes += o.bytes().length);
+        return out;
+    }
+
+    private synchronized Optional<Stored> lookUp(String key) {
         Obj o = objects.get(key);
-        if (o == null) {
-            return Optional.empty();
-        }
-        getBytes += o.bytes().length;
-        return Optional.of(new Stored(o.bytes(), o.etag()));
+        return o == null ? Optional.empty() : Optional.of(new Stored(o.bytes(), o.etag()));
     }
 
     @Override
@@ -63,6 +65,12 @@ final class CountingArchiveStore implements ArchiveStore {
 
     @Override
     public synchronized List<Listed> list(String prefix) {
+        List<Listed> out = listed(prefix);
+        lists += pages(out.size());
+        return out;
+    }
+
+    private synchronized List<Listed> listed(String prefix) {
         List<Listed> out = new ArrayList<>();
         for (Map.Entry<String, Obj> e : objects.tailMap(prefix, true).entrySet()) {
             if (!e.getKey().startsWith(prefix)) {
@@ -70,12 +78,22 @@ final class CountingArchiveStore implements ArchiveStore {
             }
             out.add(new Listed(e.getKey(), e.getValue().bytes().length, e.getValue().etag()));
         }
-        lists += Math.max(1, (out.size() + 999) / 1000);
         return out;
+    }
+
+    /** LIST requests S3 bills for a listing of {@code keys} keys: pages of 1,000, at least one. */
+    private static long pages(int keys) {
+        return Math.max(1, (keys + 999) / 1000);
     }
 
     @Override
     public synchronized List<String> listPrefixes(String prefix) {
+        List<String> out = prefixes(prefix);
+        lists += pages(out.size());
+        return out;
+    }
+
+    private synchronized List<String> prefixes(String prefix) {
         TreeSet<String> out = new TreeSet<>();
         for (String key : objects.tailMap(prefix, true).keySet()) {
             if (!key.startsWith(prefix)) {
@@ -86,7 +104,6 @@ final class CountingArchiveStore implements ArchiveStore {
                 out.add(key.substring(0, slash + 1));
             }
         }
-        lists += Math.max(1, (out.size() + 999) / 1000);
         return new ArrayList<>(out);
     }
 
@@ -121,23 +138,16 @@ final class CountingArchiveStore implements ArchiveStore {
             @Override
             public Optional<Stored> get(String key) {
                 synchronized (self) {
-                    long before = self.gets;
-                    long bytes = self.getBytes;
-                    Optional<Stored> out = self.get(key);
-                    self.readerGets += self.gets - before;
-                    self.gets = before;
-                    self.getBytes = bytes;
-                    return out;
+                    self.readerGets++;
+                    return self.lookUp(key);
                 }
             }
 
             @Override
             public List<Listed> list(String prefix) {
                 synchronized (self) {
-                    long before = self.lists;
-                    List<Listed> out = self.list(prefix);
-                    self.readerLists += self.lists - before;
-                    self.lists = before;
+                    List<Listed> out = self.listed(prefix);
+                    self.readerLists += pages(out.size());
                     return out;
                 }
             }
@@ -145,10 +155,8 @@ final class CountingArchiveStore implements ArchiveStore {
             @Override
             public List<String> listPrefixes(String prefix) {
                 synchronized (self) {
-                    long before = self.lists;
-                    List<String> out = self.listPrefixes(prefix);
-                    self.readerLists += self.lists - before;
-                    self.lists = before;
+                    List<String> out = self.prefixes(prefix);
+                    self.readerLists += pages(out.size());
                     return out;
                 }
             }
