@@ -45,7 +45,9 @@ class HttpNotificationsContractTest {
     record Call(int status, JsonNode body, APIGatewayV2HTTPResponse response) {
     }
 
-    Call call(String apiKey, String method, String path, String body, Map<String, String> query) {
+    /** An API Gateway (HTTP API, payload 2.0) request as the tenant API receives it; {@code apiKey} may be null. */
+    static APIGatewayV2HTTPEvent event(String apiKey, String method, String path, String body,
+                                       Map<String, String> query) {
         String qs = query.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(),
                 StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
         Map<String, String> headers = new LinkedHashMap<>();
@@ -55,11 +57,15 @@ class HttpNotificationsContractTest {
         if (body != null) {
             headers.put("content-type", "application/json");
         }
-        APIGatewayV2HTTPEvent e = APIGatewayV2HTTPEvent.builder().withVersion("2.0").withRawPath(path)
+        return APIGatewayV2HTTPEvent.builder().withVersion("2.0").withRawPath(path)
                 .withRawQueryString(qs).withHeaders(headers).withBody(body)
                 .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder().withRequestId("t")
                         .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod(method).withPath(path)
                                 .build()).build()).build();
+    }
+
+    Call call(String apiKey, String method, String path, String body, Map<String, String> query) {
+        APIGatewayV2HTTPEvent e = event(apiKey, method, path, body, query);
         APIGatewayV2HTTPResponse r = handler.handleRequest(e, null);
         boolean inSpec = SPEC.validateRequest(e).stream().noneMatch(p -> p.key().equals("validation.request.path.missing")
                 || p.key().equals("validation.request.operation.notAllowed"));

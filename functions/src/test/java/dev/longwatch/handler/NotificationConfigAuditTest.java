@@ -37,7 +37,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -84,18 +83,7 @@ class NotificationConfigAuditTest {
 
     Call call(RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler, String apiKey, String method,
               String path, String body, Map<String, String> query) {
-        String qs = query.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(),
-                StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("authorization", "Bearer " + apiKey);
-        if (body != null) {
-            headers.put("content-type", "application/json");
-        }
-        APIGatewayV2HTTPEvent e = APIGatewayV2HTTPEvent.builder().withVersion("2.0").withRawPath(path)
-                .withRawQueryString(qs).withHeaders(headers).withBody(body)
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder().withRequestId("t")
-                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod(method).withPath(path)
-                                .build()).build()).build();
+        APIGatewayV2HTTPEvent e = HttpNotificationsContractTest.event(apiKey, method, path, body, query);
         APIGatewayV2HTTPResponse r = handler.handleRequest(e, null);
         List<OpenApiContract.Problem> problems = SPEC.validateResponse(e, r);
         assertTrue(problems.isEmpty(), method + " " + path + " -> " + r.getStatusCode() + " " + r.getBody() + ": "
